@@ -6,5 +6,6 @@ module.exports = {
   // @swc/jest compiles our TypeScript and the ESM-only dependencies (middy, jose) to CommonJS.
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 30000,
 };

@@ -1,0 +1,158 @@
+/**
+ * The one place that maps errors to HTTP: our named errors, SSM's errors and network failures become an
+ * RFC 9457 problem; anything else is a generic 500 whose details stay in the log.
+ */
+import { SSMServiceException } from '@aws-sdk/client-ssm';
+import { AuthenticationError, WebhookError } from './errors';
+
+export interface Problem {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+  /** A stable, machine-readable reason (`execution-not-found`, `link-expired`, ...). */
+  readonly reason: string;
+  /** The SSM error name, when one caused the problem. */
+  readonly code?: string;
+  /** Extra response headers (`WWW-Authenticate`, `Retry-After`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export const PROBLEM_TYPE_PREFIX = 'urn:ssm-approval-webhook:problem:';
+
+/** Sent with every 401 (RFC 6750); `invalid_token` when a credential was presented but refused. */
+export const authenticateChallenge = (error: AuthenticationError): string =>
+  error.reason === 'missing-credentials'
+    ? 'Bearer realm="ssm-approval-webhook"'
+    : 'Bearer realm="ssm-approval-webhook", error="invalid_token"';
+
+/** Seconds a caller should wait after SSM throttled us (the SDK already retried). */
+export const THROTTLED_RETRY_AFTER_SECONDS = 5;
+
+interface SsmMapping {
+  readonly status: number;
+  readonly title: string;
+  readonly reason: string;
+  readonly detail: string;
+}
+
+const SSM_ERRORS: Readonly<Record<string, SsmMapping>> = {
+  AutomationExecutionNotFoundException: {
+    status: 404,
+    title: 'Execution not found',
+    reason: 'execution-not-found',
+    detail: 'SSM has no Automation execution with this id in the webhook’s account and region.',
+  },
+  AutomationStepNotFoundException: {
+    status: 404,
+    title: 'Step not found',
+    reason: 'step-not-found',
+    detail: 'SSM found no step with this name or step execution id in the execution.',
+  },
+  InvalidAutomationSignalException: {
+    status: 409,
+    title: 'Signal not accepted now',
+    reason: 'not-waiting',
+    detail:
+      'SSM did not accept the signal in the execution’s current state: it was already decided, is not waiting for this signal, or the webhook’s role is not among the step’s approvers.',
+  },
+  InvalidAutomationStatusUpdateException: {
+    status: 409,
+    title: 'Execution cannot be stopped',
+    reason: 'not-stoppable',
+    detail: 'SSM cannot stop the execution in its current state: it has most likely already finished.',
+  },
+  InternalServerError: {
+    status: 502,
+    title: 'SSM failed',
+    reason: 'ssm-internal-error',
+    detail: 'SSM reported an internal error after retries. Try again; if it persists, check the AWS Health Dashboard.',
+  },
+};
+
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'Throttling',
+]);
+
+const CREDENTIAL_ERRORS = new Set([
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'MissingAuthenticationTokenException',
+  'InvalidClientTokenId',
+]);
+
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
+
+const fromSsm = (error: SSMServiceException): Problem => {
+  const known = SSM_ERRORS[error.name];
+  if (known) return { ...known, code: error.name };
+  if (THROTTLING_ERRORS.has(error.name)) {
+    return {
+      status: 503,
+      title: 'SSM is throttling',
+      reason: 'ssm-throttled',
+      detail: `SSM throttled the webhook’s requests after retries. Try again in ${THROTTLED_RETRY_AFTER_SECONDS} seconds.`,
+      code: error.name,
+      headers: { 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) },
+    };
+  }
+  if (CREDENTIAL_ERRORS.has(error.name)) {
+    return {
+      status: 502,
+      title: 'SSM refused the webhook',
+      reason: 'ssm-access-denied',
+      detail:
+        'SSM refused the webhook’s own AWS credentials. Check that the function’s role allows this SSM action on automation executions in this account and region.',
+      code: error.name,
+    };
+  }
+  return {
+    status: 502,
+    title: 'SSM rejected the request',
+    reason: 'ssm-error',
+    detail: `SSM answered with ${error.name}. Check the webhook’s log for the request id.`,
+    code: error.name,
+  };
+};
+
+const isNetworkFailure = (error: Error): boolean => {
+  const code = (error as { code?: unknown }).code;
+  return (
+    error.name === 'TimeoutError' ||
+    error.name === 'AbortError' ||
+    (typeof code === 'string' && NETWORK_ERROR_CODES.has(code))
+  );
+};
+
+export const toProblem = (error: unknown): Problem => {
+  if (error instanceof WebhookError) {
+    return {
+      status: error.status,
+      title: error.title,
+      detail: error.detail,
+      reason: error.reason,
+      ...(error instanceof AuthenticationError ? { headers: { 'www-authenticate': authenticateChallenge(error) } } : {}),
+    };
+  }
+  if (error instanceof SSMServiceException) return fromSsm(error);
+  if (error instanceof Error && isNetworkFailure(error)) {
+    return {
+      status: 502,
+      title: 'SSM unreachable',
+      reason: 'ssm-unreachable',
+      detail:
+        'The webhook could not reach SSM in time. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
+    };
+  }
+  return {
+    status: 500,
+    title: 'Internal error',
+    reason: 'internal-error',
+    detail: 'The webhook failed unexpectedly. The error is in its log.',
+  };
+};

@@ -1,0 +1,65 @@
+/** Builds HTTP responses: JSON successes, problem+json errors, and their HTML twins for people. */
+import { HTML_SECURITY_HEADERS } from '../pages/headers';
+import { renderProblemPage, renderResultPage } from '../pages/result-page';
+import type { SignalResult, StopResult } from './decisions';
+import type { ResponseFormat, WebhookResult } from './event';
+import { PROBLEM_TYPE_PREFIX, type Problem } from './problem';
+
+/** Responses about a change-control decision are never cached, by browsers or proxies. */
+const JSON_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+export const jsonResponse = (statusCode: number, body: unknown): WebhookResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', ...JSON_HEADERS },
+  body: JSON.stringify(body),
+});
+
+export const htmlResponse = (statusCode: number, html: string): WebhookResult => ({
+  statusCode,
+  headers: { ...lowerCaseKeys(HTML_SECURITY_HEADERS) },
+  body: html,
+});
+
+export const problemResponse = (problem: Problem, format: ResponseFormat): WebhookResult => {
+  const response =
+    format === 'html'
+      ? htmlResponse(problem.status, renderProblemPage(problem))
+      : {
+          statusCode: problem.status,
+          headers: { 'content-type': 'application/problem+json', ...JSON_HEADERS },
+          body: JSON.stringify({
+            type: `${PROBLEM_TYPE_PREFIX}${problem.reason}`,
+            title: problem.title,
+            status: problem.status,
+            detail: problem.detail,
+            ...(problem.code === undefined ? {} : { code: problem.code }),
+          }),
+        };
+  return { ...response, headers: { ...response.headers, ...problem.headers } };
+};
+
+const lowerCaseKeys = (headers: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** The answer to a decision that SSM accepted: the JSON result, or a result page for people. */
+export const decisionResponse = (
+  format: ResponseFormat,
+  result: SignalResult | StopResult,
+  seen: { readonly recordedFor: string; readonly comment?: string; readonly at: Date },
+): WebhookResult =>
+  format === 'html'
+    ? htmlResponse(
+        200,
+        renderResultPage({
+          executionId: result.executionId,
+          action: result.action,
+          outcome: {
+            ...seen,
+            ...('signalType' in result ? { signalType: result.signalType } : { stopType: result.stopType }),
+          },
+        }),
+      )
+    : jsonResponse(200, result);

@@ -1,0 +1,32 @@
+/** POST /executions/{id}/approve | reject | signal → SendAutomationSignal. */
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { loadAuthConfig } from '../auth/config-source';
+import { logDecision } from '../core/decision-log';
+import { type SignalAction, prepareSignal } from '../core/decisions';
+import { requireIdentity, responseFormatFor, type WebhookEvent, type WebhookResult } from '../core/event';
+import { decisionResponse } from '../core/responses';
+import { routeOf } from '../core/route';
+import { createSsmClient } from '../core/ssm-client';
+import { sendSignal } from '../core/ssm-requests';
+import { parseExecutionId } from '../core/validation';
+import { httpHandler } from '../middleware/chain';
+
+const ssm = createSsmClient();
+
+export const signalRoute =
+  (client: SSMClient) =>
+  async (event: WebhookEvent): Promise<WebhookResult> => {
+    const action = routeOf(event).action as SignalAction;
+    const executionId = parseExecutionId(event.pathParameters?.executionId);
+    const identity = requireIdentity(event);
+    const { input, result, userComment } = prepareSignal(action, executionId, event.body, identity);
+    await sendSignal(client, input);
+    logDecision(result, identity);
+    return decisionResponse(responseFormatFor(event), result, {
+      recordedFor: identity.name,
+      at: new Date(),
+      ...(userComment === undefined ? {} : { comment: userComment }),
+    });
+  };
+
+export const handler = httpHandler(signalRoute(ssm), { authenticateWith: loadAuthConfig });

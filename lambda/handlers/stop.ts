@@ -1,0 +1,26 @@
+/** POST /executions/{id}/stop → StopAutomationExecution (Cancel by default, or Complete). */
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { loadAuthConfig } from '../auth/config-source';
+import { logDecision } from '../core/decision-log';
+import { prepareStop } from '../core/decisions';
+import { requireIdentity, responseFormatFor, type WebhookEvent, type WebhookResult } from '../core/event';
+import { decisionResponse } from '../core/responses';
+import { createSsmClient } from '../core/ssm-client';
+import { stopExecution } from '../core/ssm-requests';
+import { parseExecutionId } from '../core/validation';
+import { httpHandler } from '../middleware/chain';
+
+const ssm = createSsmClient();
+
+export const stopRoute =
+  (client: SSMClient) =>
+  async (event: WebhookEvent): Promise<WebhookResult> => {
+    const executionId = parseExecutionId(event.pathParameters?.executionId);
+    const identity = requireIdentity(event);
+    const { input, result } = prepareStop(executionId, event.body);
+    await stopExecution(client, input);
+    logDecision(result, identity);
+    return decisionResponse(responseFormatFor(event), result, { recordedFor: identity.name, at: new Date() });
+  };
+
+export const handler = httpHandler(stopRoute(ssm), { authenticateWith: loadAuthConfig });

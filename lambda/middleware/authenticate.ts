@@ -1,0 +1,33 @@
+/**
+ * Every route that changes an execution passes here before validation and before any SSM call: the caller
+ * proves who it is with an API token (`Authorization: Bearer`) or a signed link token (the `token` form or
+ * JSON field), and the identity is kept on the event for the decision and the log. Failing requests
+ * never reach the handler.
+ */
+import type { MiddlewareObj, Request } from '@middy/core';
+import { authenticate } from '../auth/authenticate';
+import type { MutatingAction } from '../auth/link-token';
+import type { AuthConfig } from '../auth/secret-document';
+import { ValidationError } from '../core/errors';
+import type { WebhookEvent } from '../core/event';
+import { routeOf } from '../core/route';
+
+export const authenticateCaller = (loadConfig: () => Promise<AuthConfig>): MiddlewareObj => ({
+  before: async (request: Request) => {
+    const event = request.event as WebhookEvent;
+    const { action } = routeOf(event);
+    if (action === 'confirm') throw new Error('The confirmation page does not change executions.');
+    const linkToken = event.body.token;
+    if (linkToken !== undefined && typeof linkToken !== 'string') {
+      throw new ValidationError('invalid-field', "'token' must be a single string.");
+    }
+    const executionId = event.pathParameters?.executionId ?? '';
+    const config = await loadConfig();
+    event.identity = await authenticate(
+      config,
+      { authorization: event.headers.authorization, linkToken },
+      { executionId, action: action as MutatingAction },
+    );
+    delete event.body.token;
+  },
+});

@@ -1,0 +1,43 @@
+/**
+ * The middy chain every HTTP handler shares. Order matters: the error responder is registered right after
+ * the logger so that its onError runs last and sees every failure; bodies are parsed before authentication
+ * because a link token arrives in the form body; handlers run last and hold no try/catch of their own.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { AuthConfig } from '../auth/secret-document';
+import type { WebhookEvent, WebhookResult } from '../core/event';
+import { logger } from '../core/logger';
+import { routeOf } from '../core/route';
+import { authenticateCaller } from './authenticate';
+import { errorResponder } from './error-responder';
+import { requestBody } from './request-body';
+
+export interface ChainOptions {
+  /** Routes that change an execution authenticate the caller; the confirmation page checks its link itself. */
+  readonly authenticateWith?: () => Promise<AuthConfig>;
+}
+
+/** Log keys for every line of the request; the raw id is cut short, it is not validated yet. */
+const requestKeys = {
+  before: async (request: { event: APIGatewayProxyEventV2 }) => {
+    const { action } = routeOf(request.event);
+    logger.appendKeys({ action, executionId: request.event.pathParameters?.executionId?.slice(0, 64) });
+  },
+};
+
+export const httpHandler = (
+  handle: (event: WebhookEvent, context: Context) => Promise<WebhookResult>,
+  options: ChainOptions = {},
+) => {
+  const chain = middy<APIGatewayProxyEventV2, WebhookResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(errorResponder(logger))
+    .use(requestKeys)
+    .use(httpHeaderNormalizer())
+    .use(requestBody());
+  if (options.authenticateWith) chain.use(authenticateCaller(options.authenticateWith));
+  return chain.handler(handle as never);
+};

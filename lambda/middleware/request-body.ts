@@ -1,0 +1,59 @@
+/**
+ * Parses the body by its content type with middy's official parsers: JSON for API clients, form-encoded
+ * for the confirmation page's button. A missing or empty body is `{}` (approve, reject and stop need
+ * nothing); anything else is refused with a 4xx naming the problem.
+ */
+import type { MiddlewareObj, Request } from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
+import { UnsupportedMediaTypeError, ValidationError } from '../core/errors';
+import { FORM_CONTENT_TYPE } from '../core/event';
+
+const JSON_MIME = /^application\/(.+\+)?json\s*(;.*)?$/i;
+const FORM_MIME = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
+
+/** Far above any valid request (a comment is at most 512 characters); refuse before parsing. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+type RawRequest = Request<{ body?: string | Record<string, unknown>; isBase64Encoded?: boolean; headers: Record<string, string | undefined> }>;
+
+export const requestBody = (): MiddlewareObj => {
+  const json = httpJsonBodyParser({ disableContentTypeError: true });
+  const form = httpUrlencodeBodyParser({ disableContentTypeError: true });
+
+  const before = async (request: RawRequest): Promise<void> => {
+    const { event } = request;
+    const raw = typeof event.body === 'string' ? event.body : '';
+    const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(raw);
+    if (bytes > MAX_BODY_BYTES) {
+      throw new ValidationError('body-too-large', `The body is ${bytes} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
+    }
+    const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    if (text.trim() === '') {
+      event.body = {};
+      return;
+    }
+    const contentType = event.headers['content-type'] ?? '';
+    if (JSON_MIME.test(contentType)) {
+      await json.before?.(request as never).catch((error: unknown) => {
+        throw new ValidationError('invalid-json', 'The body is not valid JSON.', { cause: error });
+      });
+      if (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body)) {
+        throw new ValidationError('invalid-body', 'The JSON body must be an object.');
+      }
+      return;
+    }
+    if (FORM_MIME.test(contentType)) {
+      await form.before?.(request as never).catch((error: unknown) => {
+        throw new ValidationError('invalid-form', 'The body is not a valid form-encoded body.', { cause: error });
+      });
+      return;
+    }
+    throw new UnsupportedMediaTypeError(
+      'unsupported-media-type',
+      `Content type '${contentType.slice(0, 100) || '(none)'}' is not accepted; send application/json or ${FORM_CONTENT_TYPE}.`,
+    );
+  };
+
+  return { before: before as MiddlewareObj['before'] };
+};

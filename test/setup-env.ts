@@ -1,0 +1,3 @@
+// Handlers log JSON lines with Powertools; tests assert what is logged through spies, so keep the output quiet.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.AWS_REGION ??= 'us-east-1';
