@@ -29,12 +29,13 @@ export const ROUTES: readonly RouteDefinition[] = [
 ];
 
 /** Where each function's handler lives, relative to the repository root, and its exported name. */
-export const FUNCTION_ENTRIES: Readonly<Record<FunctionName, { readonly entry: string; readonly handler: string }>> =
-  {
-    signal: { entry: 'lambda/handlers/signal.ts', handler: 'handler' },
-    stop: { entry: 'lambda/handlers/stop.ts', handler: 'handler' },
-    confirm: { entry: 'lambda/handlers/confirm.ts', handler: 'handler' },
-  };
+export const FUNCTION_ENTRIES: Readonly<
+  Record<FunctionName, { readonly entry: string; readonly handler: string }>
+> = {
+  signal: { entry: 'lambda/handlers/signal.ts', handler: 'handler' },
+  stop: { entry: 'lambda/handlers/stop.ts', handler: 'handler' },
+  confirm: { entry: 'lambda/handlers/confirm.ts', handler: 'handler' },
+};
 
 /** The API Gateway route key (`POST /executions/{executionId}/approve`). */
 export const routeKey = (route: RouteDefinition): string => `${route.method} ${route.path}`;

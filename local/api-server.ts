@@ -43,20 +43,33 @@ interface LocalFunction {
 }
 
 /** Starts one function's worker (tsx compiles the TypeScript there too) and waits until its module loaded. */
-export const startFunction = async (name: FunctionName, env: Readonly<Record<string, string>>): Promise<LocalFunction> => {
+export const startFunction = async (
+  name: FunctionName,
+  env: Readonly<Record<string, string>>,
+): Promise<LocalFunction> => {
   const { entry, handler } = FUNCTION_ENTRIES[name];
   // The worker compiles TypeScript with tsx's CommonJS hook, whether the parent runs under tsx or jest.
   const bootstrap = `require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'function-worker.ts'))});`;
   const worker = new Worker(bootstrap, {
     eval: true,
     env: { ...env },
-    workerData: { functionName: `local-${name}`, entry, handler, timeoutMs: FUNCTION_TIMEOUT_MS } satisfies WorkerData,
+    workerData: {
+      functionName: `local-${name}`,
+      entry,
+      handler,
+      timeoutMs: FUNCTION_TIMEOUT_MS,
+    } satisfies WorkerData,
   });
-  const pending = new Map<number, { resolve: (r: APIGatewayProxyResultV2) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (r: APIGatewayProxyResultV2) => void; reject: (e: Error) => void }
+  >();
   let nextId = 0;
   await new Promise<void>((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`function ${name} exited with code ${code} while loading`)));
+    worker.once('exit', (code) =>
+      reject(new Error(`function ${name} exited with code ${code} while loading`)),
+    );
     worker.once('message', () => resolve());
   });
   worker.removeAllListeners('exit');
@@ -90,7 +103,12 @@ const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | und
     request.on('error', reject);
   });
 
-const send = (response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer) => {
+const send = (
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+) => {
   response.writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...headers });
   response.end(body);
 };
@@ -115,7 +133,11 @@ const writeResult = (response: ServerResponse, result: APIGatewayProxyResultV2) 
 export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
   const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
   const functions = Object.fromEntries(
-    await Promise.all(names.map(async (name) => [name, await startFunction(name, options.functionEnvironments[name])] as const)),
+    await Promise.all(
+      names.map(
+        async (name) => [name, await startFunction(name, options.functionEnvironments[name])] as const,
+      ),
+    ),
   ) as Record<FunctionName, LocalFunction>;
   const limit = options.maxBodyBytes ?? TEN_MEGABYTES;
 

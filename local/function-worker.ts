@@ -48,11 +48,13 @@ const run = (port: NonNullable<typeof parentPort>, data: WorkerData): void => {
   // require, not import(): the worker runs under tsx's CommonJS hook (see api-server.ts).
   const module = require(path.join(__dirname, '..', data.entry)) as Record<string, Handler>;
   const handler = module[data.handler];
-  if (typeof handler !== 'function') throw new Error(`${data.entry} does not export a function '${data.handler}'.`);
+  if (typeof handler !== 'function')
+    throw new Error(`${data.entry} does not export a function '${data.handler}'.`);
   port.on('message', (invocation: Invocation) => {
     handler(invocation.event, lambdaContext(data.functionName, invocation.requestId, data.timeoutMs)).then(
       (result) => port.postMessage({ id: invocation.id, result } satisfies InvocationReply),
-      (error: unknown) => port.postMessage({ id: invocation.id, error: String(error) } satisfies InvocationReply),
+      (error: unknown) =>
+        port.postMessage({ id: invocation.id, error: String(error) } satisfies InvocationReply),
     );
   });
   port.postMessage({ ready: true });

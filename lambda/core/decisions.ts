@@ -2,7 +2,10 @@
  * What each mutating route does, as pure functions: a validated request and the caller's identity in,
  * the exact SSM command input and the response body out. The handlers only send what these prepare.
  */
-import type { SendAutomationSignalCommandInput, StopAutomationExecutionCommandInput } from '@aws-sdk/client-ssm';
+import type {
+  SendAutomationSignalCommandInput,
+  StopAutomationExecutionCommandInput,
+} from '@aws-sdk/client-ssm';
 import type { Identity } from '../auth/authenticate';
 import { composeComment } from '../auth/identity-comment';
 import { buildSignalInput, buildStopInput } from './ssm-requests';
@@ -38,7 +41,8 @@ export interface StopResult {
   readonly stopType: 'Cancel' | 'Complete';
 }
 
-const decisionSignal = (action: 'approve' | 'reject'): SignalType => (action === 'approve' ? 'Approve' : 'Reject');
+const decisionSignal = (action: 'approve' | 'reject'): SignalType =>
+  action === 'approve' ? 'Approve' : 'Reject';
 
 /**
  * Approve and Reject carry who decided and through which channel in their `Comment`, because SSM records
@@ -59,7 +63,9 @@ export const prepareSignal = (
   let userComment: string | undefined;
   if (signalType === 'Approve' || signalType === 'Reject') {
     userComment = 'comment' in request ? request.comment : request.payload?.value;
-    payload = { Comment: [composeComment(identity, signalType === 'Approve' ? 'approve' : 'reject', userComment)] };
+    payload = {
+      Comment: [composeComment(identity, signalType === 'Approve' ? 'approve' : 'reject', userComment)],
+    };
   } else if ('payload' in request && request.payload) {
     payload = { [request.payload.key]: [request.payload.value] };
   }

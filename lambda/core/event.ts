@@ -23,7 +23,9 @@ export type ResponseFormat = 'html' | 'json';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
-export const responseFormatFor = (event: Pick<APIGatewayProxyEventV2, 'headers' | 'requestContext'>): ResponseFormat => {
+export const responseFormatFor = (
+  event: Pick<APIGatewayProxyEventV2, 'headers' | 'requestContext'>,
+): ResponseFormat => {
   if (event.requestContext.http.method === 'GET') return 'html';
   const contentType = (event.headers['content-type'] ?? '').toLowerCase();
   return contentType.startsWith(FORM_CONTENT_TYPE) ? 'html' : 'json';

@@ -3,6 +3,7 @@
  * RFC 9457 problem; anything else is a generic 500 whose details stay in the log.
  */
 import { SSMServiceException } from '@aws-sdk/client-ssm';
+import { challengeFor } from '../auth/authenticate';
 import { AuthenticationError, WebhookError } from './errors';
 
 export interface Problem {
@@ -18,12 +19,6 @@ export interface Problem {
 }
 
 export const PROBLEM_TYPE_PREFIX = 'urn:ssm-approval-webhook:problem:';
-
-/** Sent with every 401 (RFC 6750); `invalid_token` when a credential was presented but refused. */
-export const authenticateChallenge = (error: AuthenticationError): string =>
-  error.reason === 'missing-credentials'
-    ? 'Bearer realm="ssm-approval-webhook"'
-    : 'Bearer realm="ssm-approval-webhook", error="invalid_token"';
 
 /** Seconds a caller should wait after SSM throttled us (the SDK already retried). */
 export const THROTTLED_RETRY_AFTER_SECONDS = 5;
@@ -51,21 +46,22 @@ const SSM_ERRORS: Readonly<Record<string, SsmMapping>> = {
   InvalidAutomationSignalException: {
     status: 409,
     title: 'Signal not accepted now',
-    reason: 'not-waiting',
+    reason: 'signal-not-accepted',
     detail:
       'SSM did not accept the signal in the execution’s current state: it was already decided, is not waiting for this signal, or the webhook’s role is not among the step’s approvers.',
   },
   InvalidAutomationStatusUpdateException: {
     status: 409,
     title: 'Execution cannot be stopped',
-    reason: 'not-stoppable',
+    reason: 'execution-not-stoppable',
     detail: 'SSM cannot stop the execution in its current state: it has most likely already finished.',
   },
   InternalServerError: {
     status: 502,
     title: 'SSM failed',
     reason: 'ssm-internal-error',
-    detail: 'SSM reported an internal error after retries. Try again; if it persists, check the AWS Health Dashboard.',
+    detail:
+      'SSM reported an internal error after retries. Try again; if it persists, check the AWS Health Dashboard.',
   },
 };
 
@@ -86,7 +82,14 @@ const CREDENTIAL_ERRORS = new Set([
   'InvalidClientTokenId',
 ]);
 
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE']);
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 const fromSsm = (error: SSMServiceException): Problem => {
   const known = SSM_ERRORS[error.name];
@@ -136,7 +139,9 @@ export const toProblem = (error: unknown): Problem => {
       title: error.title,
       detail: error.detail,
       reason: error.reason,
-      ...(error instanceof AuthenticationError ? { headers: { 'www-authenticate': authenticateChallenge(error) } } : {}),
+      ...(error instanceof AuthenticationError
+        ? { headers: { 'www-authenticate': challengeFor(error) } }
+        : {}),
     };
   }
   if (error instanceof SSMServiceException) return fromSsm(error);

@@ -3,8 +3,8 @@
  * caller passes in (a module-scope client in Lambda, a mock in tests, the simulator locally).
  */
 import {
-  type SendAutomationSignalCommandInput,
   SendAutomationSignalCommand,
+  type SendAutomationSignalCommandInput,
   type SSMClient,
   StopAutomationExecutionCommand,
   type StopAutomationExecutionCommandInput,
@@ -17,7 +17,10 @@ export interface SignalToSend {
   readonly payload?: Readonly<Record<string, readonly string[]>>;
 }
 
-export const buildSignalInput = (executionId: string, signal: SignalToSend): SendAutomationSignalCommandInput => ({
+export const buildSignalInput = (
+  executionId: string,
+  signal: SignalToSend,
+): SendAutomationSignalCommandInput => ({
   AutomationExecutionId: executionId,
   SignalType: signal.signalType,
   ...(signal.payload === undefined
@@ -30,10 +33,16 @@ export const buildStopInput = (executionId: string, type: StopType): StopAutomat
   Type: type,
 });
 
-export const sendSignal = async (client: SSMClient, input: SendAutomationSignalCommandInput): Promise<void> => {
+export const sendSignal = async (
+  client: SSMClient,
+  input: SendAutomationSignalCommandInput,
+): Promise<void> => {
   await client.send(new SendAutomationSignalCommand(input));
 };
 
-export const stopExecution = async (client: SSMClient, input: StopAutomationExecutionCommandInput): Promise<void> => {
+export const stopExecution = async (
+  client: SSMClient,
+  input: StopAutomationExecutionCommandInput,
+): Promise<void> => {
   await client.send(new StopAutomationExecutionCommand(input));
 };

@@ -56,7 +56,9 @@ export const parseExecutionId = (raw: unknown): string => {
 };
 
 const rejectUnknownFields = (body: Record<string, unknown>, allowed: readonly string[]): void => {
-  const unknown = Object.keys(body).filter((key) => !allowed.includes(key) && !CREDENTIAL_FIELDS.includes(key));
+  const unknown = Object.keys(body).filter(
+    (key) => !allowed.includes(key) && !CREDENTIAL_FIELDS.includes(key),
+  );
   if (unknown.length > 0) {
     throw new ValidationError(
       'unknown-field',
@@ -115,14 +117,23 @@ export const parseSignalBody = (body: Record<string, unknown>): SignalRequest =>
   rejectUnknownFields(body, ['signalType', 'payload']);
   const { signalType } = body;
   if (signalType === undefined || signalType === null || signalType === '') {
-    throw new ValidationError('missing-field', `'signalType' is required: one of ${SIGNAL_TYPES.join(', ')}.`);
+    throw new ValidationError(
+      'missing-field',
+      `'signalType' is required: one of ${SIGNAL_TYPES.join(', ')}.`,
+    );
   }
   if (signalType === 'Revoke') {
     // Newer SSM references list Revoke without documenting what it does: refuse it until they do.
-    throw new ValidationError('unsupported-signal-type', "'signalType' Revoke is not supported: SSM does not document its effect.");
+    throw new ValidationError(
+      'unsupported-signal-type',
+      "'signalType' Revoke is not supported: SSM does not document its effect.",
+    );
   }
   if (typeof signalType !== 'string' || !(SIGNAL_TYPES as readonly string[]).includes(signalType)) {
-    throw new ValidationError('invalid-signal-type', `'signalType' must be one of ${SIGNAL_TYPES.join(', ')}.`);
+    throw new ValidationError(
+      'invalid-signal-type',
+      `'signalType' must be one of ${SIGNAL_TYPES.join(', ')}.`,
+    );
   }
   const type = signalType as SignalType;
   const { key, required } = SIGNAL_PAYLOAD_KEYS[type];
@@ -145,6 +156,7 @@ export const parseSignalBody = (body: Record<string, unknown>): SignalRequest =>
 };
 
 const unwrapSingle = (field: string, list: unknown[]): unknown => {
-  if (list.length > 1) throw new ValidationError('invalid-field', `'${field}' takes one value, not ${list.length}.`);
+  if (list.length > 1)
+    throw new ValidationError('invalid-field', `'${field}' takes one value, not ${list.length}.`);
   return list[0];
 };

@@ -4,20 +4,21 @@
  * function holds no SSM permission at all.
  */
 import { loadAuthConfig } from '../auth/config-source';
-import { authorizeLink, verifyLinkToken } from '../auth/link-token';
+import { commentRoom } from '../auth/identity-comment';
+import { authorizeLink, LINK_ACTIONS, type LinkAction, verifyLinkToken } from '../auth/link-token';
 import { AuthenticationError, ValidationError } from '../core/errors';
 import type { WebhookEvent, WebhookResult } from '../core/event';
 import { htmlResponse } from '../core/responses';
-import { MAX_PAYLOAD_VALUE_LENGTH, parseExecutionId } from '../core/validation';
+import { parseExecutionId } from '../core/validation';
 import { httpHandler } from '../middleware/chain';
 import { renderConfirmationPage } from '../pages/confirmation-page';
 
-export const LINK_ACTIONS = ['approve', 'reject', 'stop'] as const;
-export type LinkAction = (typeof LINK_ACTIONS)[number];
-
 const parseLinkAction = (raw: string | undefined): LinkAction => {
   if (!raw || !(LINK_ACTIONS as readonly string[]).includes(raw)) {
-    throw new ValidationError('invalid-action', `Links exist for ${LINK_ACTIONS.join(', ')}; not for this path.`);
+    throw new ValidationError(
+      'invalid-action',
+      `Links exist for ${LINK_ACTIONS.join(', ')}; not for this path.`,
+    );
   }
   return raw as LinkAction;
 };
@@ -31,6 +32,8 @@ export const confirmRoute = async (event: WebhookEvent): Promise<WebhookResult> 
   }
   const claims = await verifyLinkToken(await loadAuthConfig(), token);
   authorizeLink(claims, executionId, action);
+  // The comment box takes only what fits in SSM's Comment after who acted, so nothing is cut later.
+  const identity = { kind: 'link', channel: 'link', name: claims.approver, tokenId: claims.tokenId } as const;
   return htmlResponse(
     200,
     renderConfirmationPage({
@@ -39,7 +42,7 @@ export const confirmRoute = async (event: WebhookEvent): Promise<WebhookResult> 
       approver: claims.approver,
       expiresAt: claims.expiresAt,
       token,
-      maxCommentLength: MAX_PAYLOAD_VALUE_LENGTH,
+      maxCommentLength: commentRoom(identity, action),
     }),
   );
 };

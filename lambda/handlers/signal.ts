@@ -2,7 +2,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { loadAuthConfig } from '../auth/config-source';
 import { logDecision } from '../core/decision-log';
-import { type SignalAction, prepareSignal } from '../core/decisions';
+import { prepareSignal, type SignalAction } from '../core/decisions';
 import { requireIdentity, responseFormatFor, type WebhookEvent, type WebhookResult } from '../core/event';
 import { decisionResponse } from '../core/responses';
 import { routeOf } from '../core/route';

@@ -15,7 +15,11 @@ const FORM_MIME = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
 /** Far above any valid request (a comment is at most 512 characters); refuse before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-type RawRequest = Request<{ body?: string | Record<string, unknown>; isBase64Encoded?: boolean; headers: Record<string, string | undefined> }>;
+type RawRequest = Request<{
+  body?: string | Record<string, unknown>;
+  isBase64Encoded?: boolean;
+  headers: Record<string, string | undefined>;
+}>;
 
 export const requestBody = (): MiddlewareObj => {
   const json = httpJsonBodyParser({ disableContentTypeError: true });
@@ -26,7 +30,10 @@ export const requestBody = (): MiddlewareObj => {
     const raw = typeof event.body === 'string' ? event.body : '';
     const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(raw);
     if (bytes > MAX_BODY_BYTES) {
-      throw new ValidationError('body-too-large', `The body is ${bytes} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
+      throw new ValidationError(
+        'body-too-large',
+        `The body is ${bytes} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
+      );
     }
     const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
     if (text.trim() === '') {
@@ -45,7 +52,9 @@ export const requestBody = (): MiddlewareObj => {
     }
     if (FORM_MIME.test(contentType)) {
       await form.before?.(request as never).catch((error: unknown) => {
-        throw new ValidationError('invalid-form', 'The body is not a valid form-encoded body.', { cause: error });
+        throw new ValidationError('invalid-form', 'The body is not a valid form-encoded body.', {
+          cause: error,
+        });
       });
       return;
     }

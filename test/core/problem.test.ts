@@ -6,25 +6,65 @@ import {
   InvalidAutomationStatusUpdateException,
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
-import { AuthenticationError, ForbiddenError, UnsupportedMediaTypeError, ValidationError } from '../../lambda/core/errors';
+import {
+  AuthenticationError,
+  ForbiddenError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../lambda/core/errors';
 import { toProblem } from '../../lambda/core/problem';
 
 const ssmError = (name: string, fault: 'client' | 'server' = 'client') =>
-  new SSMServiceException({ name, $fault: fault, $metadata: { httpStatusCode: 400 }, message: `${name} from SSM` });
+  new SSMServiceException({
+    name,
+    $fault: fault,
+    $metadata: { httpStatusCode: 400 },
+    message: `${name} from SSM`,
+  });
 
 describe('toProblem', () => {
   it.each([
-    [new AutomationExecutionNotFoundException({ message: 'x', $metadata: {} }), 404, 'execution-not-found', 'AutomationExecutionNotFoundException'],
-    [new AutomationStepNotFoundException({ message: 'x', $metadata: {} }), 404, 'step-not-found', 'AutomationStepNotFoundException'],
-    [new InvalidAutomationSignalException({ message: 'x', $metadata: {} }), 409, 'not-waiting', 'InvalidAutomationSignalException'],
-    [new InvalidAutomationStatusUpdateException({ message: 'x', $metadata: {} }), 409, 'not-stoppable', 'InvalidAutomationStatusUpdateException'],
-    [new InternalServerError({ message: 'x', $metadata: {} }), 502, 'ssm-internal-error', 'InternalServerError'],
+    [
+      new AutomationExecutionNotFoundException({ message: 'x', $metadata: {} }),
+      404,
+      'execution-not-found',
+      'AutomationExecutionNotFoundException',
+    ],
+    [
+      new AutomationStepNotFoundException({ message: 'x', $metadata: {} }),
+      404,
+      'step-not-found',
+      'AutomationStepNotFoundException',
+    ],
+    [
+      new InvalidAutomationSignalException({ message: 'x', $metadata: {} }),
+      409,
+      'signal-not-accepted',
+      'InvalidAutomationSignalException',
+    ],
+    [
+      new InvalidAutomationStatusUpdateException({ message: 'x', $metadata: {} }),
+      409,
+      'execution-not-stoppable',
+      'InvalidAutomationStatusUpdateException',
+    ],
+    [
+      new InternalServerError({ message: 'x', $metadata: {} }),
+      502,
+      'ssm-internal-error',
+      'InternalServerError',
+    ],
     [ssmError('AccessDeniedException'), 502, 'ssm-access-denied', 'AccessDeniedException'],
     [ssmError('UnrecognizedClientException'), 502, 'ssm-access-denied', 'UnrecognizedClientException'],
     [ssmError('ValidationException'), 502, 'ssm-error', 'ValidationException'],
   ])('maps SSM %s', (error, status, reason, code) => {
     const problem = toProblem(error);
-    expect({ status: problem.status, reason: problem.reason, code: problem.code, headers: problem.headers }).toEqual({
+    expect({
+      status: problem.status,
+      reason: problem.reason,
+      code: problem.code,
+      headers: problem.headers,
+    }).toEqual({
       status,
       reason,
       code,
@@ -65,7 +105,9 @@ describe('toProblem', () => {
       detail: 'The body is not valid JSON.',
     });
     expect(toProblem(new ForbiddenError('link-expired', 'The link expired.'))).toMatchObject({ status: 403 });
-    expect(toProblem(new UnsupportedMediaTypeError('unsupported-media-type', 'x'))).toMatchObject({ status: 415 });
+    expect(toProblem(new UnsupportedMediaTypeError('unsupported-media-type', 'x'))).toMatchObject({
+      status: 415,
+    });
   });
 
   it('adds the Bearer challenge to a 401, with invalid_token once a credential was refused', () => {

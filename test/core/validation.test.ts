@@ -1,5 +1,10 @@
 import { ValidationError } from '../../lambda/core/errors';
-import { parseDecisionBody, parseExecutionId, parseSignalBody, parseStopBody } from '../../lambda/core/validation';
+import {
+  parseDecisionBody,
+  parseExecutionId,
+  parseSignalBody,
+  parseStopBody,
+} from '../../lambda/core/validation';
 
 const ID = '3f1c6a52-9d7e-4a51-8f0e-2b8c1d0e4a77';
 
@@ -22,9 +27,21 @@ describe('parseExecutionId', () => {
   it.each([
     ['missing', undefined, 'The execution id is missing from the path.'],
     ['empty', '', 'The execution id is missing from the path.'],
-    ['too short', ID.slice(0, 35), 'The execution id must be an SSM Automation execution id: a UUID of 36 characters.'],
-    ['36 chars, not a UUID', 'x'.repeat(36), 'The execution id must be an SSM Automation execution id: a UUID of 36 characters.'],
-    ['UUID without dashes', `${ID.replace(/-/g, '')}abcd`, 'The execution id must be an SSM Automation execution id: a UUID of 36 characters.'],
+    [
+      'too short',
+      ID.slice(0, 35),
+      'The execution id must be an SSM Automation execution id: a UUID of 36 characters.',
+    ],
+    [
+      '36 chars, not a UUID',
+      'x'.repeat(36),
+      'The execution id must be an SSM Automation execution id: a UUID of 36 characters.',
+    ],
+    [
+      'UUID without dashes',
+      `${ID.replace(/-/g, '')}abcd`,
+      'The execution id must be an SSM Automation execution id: a UUID of 36 characters.',
+    ],
   ])('refuses %s', (_name, raw, detail) => {
     expect(failure(() => parseExecutionId(raw))).toEqual({ reason: 'invalid-execution-id', detail });
   });
@@ -121,16 +138,48 @@ describe('parseSignalBody', () => {
 
   it.each([
     [{}, 'missing-field', "'signalType' is required: one of Approve, Reject, StartStep, StopStep, Resume."],
-    [{ signalType: 'approve' }, 'invalid-signal-type', "'signalType' must be one of Approve, Reject, StartStep, StopStep, Resume."],
-    [{ signalType: 'Revoke' }, 'unsupported-signal-type', "'signalType' Revoke is not supported: SSM does not document its effect."],
+    [
+      { signalType: 'approve' },
+      'invalid-signal-type',
+      "'signalType' must be one of Approve, Reject, StartStep, StopStep, Resume.",
+    ],
+    [
+      { signalType: 'Revoke' },
+      'unsupported-signal-type',
+      "'signalType' Revoke is not supported: SSM does not document its effect.",
+    ],
     [{ signalType: 'StartStep' }, 'missing-field', "'payload.StepName' is required."],
-    [{ signalType: 'Resume', payload: { StepName: ' ' } }, 'missing-field', "'payload.StepName' is required and must not be empty."],
+    [
+      { signalType: 'Resume', payload: { StepName: ' ' } },
+      'missing-field',
+      "'payload.StepName' is required and must not be empty.",
+    ],
     [{ signalType: 'StopStep', payload: {} }, 'missing-field', "'payload.StepExecutionId' is required."],
-    [{ signalType: 'StopStep', payload: { StepName: 'x' } }, 'unknown-field', "A StopStep signal's payload takes only 'StepExecutionId'; unknown: 'StepName'."],
-    [{ signalType: 'Approve', payload: ['x'] }, 'invalid-field', `'payload' must be an object, e.g. {"Comment": "..."}.`],
-    [{ signalType: 'StartStep', payload: { StepName: ['a', 'b'] } }, 'invalid-field', "'payload.StepName' takes one value, not 2."],
-    [{ signalType: 'StartStep', payload: { StepName: 'a'.repeat(513) } }, 'field-too-long', "'payload.StepName' is 513 characters long; SSM takes at most 512."],
-    [{ signalType: 'Approve', extra: 1 }, 'unknown-field', "Unknown field 'extra'; allowed: 'signalType', 'payload'."],
+    [
+      { signalType: 'StopStep', payload: { StepName: 'x' } },
+      'unknown-field',
+      "A StopStep signal's payload takes only 'StepExecutionId'; unknown: 'StepName'.",
+    ],
+    [
+      { signalType: 'Approve', payload: ['x'] },
+      'invalid-field',
+      `'payload' must be an object, e.g. {"Comment": "..."}.`,
+    ],
+    [
+      { signalType: 'StartStep', payload: { StepName: ['a', 'b'] } },
+      'invalid-field',
+      "'payload.StepName' takes one value, not 2.",
+    ],
+    [
+      { signalType: 'StartStep', payload: { StepName: 'a'.repeat(513) } },
+      'field-too-long',
+      "'payload.StepName' is 513 characters long; SSM takes at most 512.",
+    ],
+    [
+      { signalType: 'Approve', extra: 1 },
+      'unknown-field',
+      "Unknown field 'extra'; allowed: 'signalType', 'payload'.",
+    ],
   ])('refuses %j', (body, reason, detail) => {
     expect(failure(() => parseSignalBody(body))).toEqual({ reason, detail });
   });

@@ -12,7 +12,6 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import 'aws-sdk-client-mock-jest';
 import { apiEvent, context, formPost, jsonPost } from '../support/events';
 import { bearer, link, useTestSecret } from '../support/secrets';
 
@@ -26,7 +25,11 @@ const invoke = (event: ReturnType<typeof apiEvent>) => handler(event, context())
 
 const problem = (status: number, reason: string, title: string, detail: string, code?: string) => ({
   statusCode: status,
-  headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+  headers: {
+    'content-type': 'application/problem+json',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  },
   body: JSON.stringify({
     type: `urn:ssm-approval-webhook:problem:${reason}`,
     title,
@@ -38,7 +41,11 @@ const problem = (status: number, reason: string, title: string, detail: string, 
 
 const ok = (body: unknown) => ({
   statusCode: 200,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+  headers: {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  },
   body: JSON.stringify(body),
 });
 
@@ -83,8 +90,16 @@ describe('POST /executions/{id}/approve', () => {
   });
 
   it('accepts a base64-encoded JSON body and a JSON content type with a charset', async () => {
-    const event = jsonPost(`/executions/${ID}/approve`, {}, { ...bearer(), 'content-type': 'application/json; charset=utf-8' });
-    const response = await invoke({ ...event, body: Buffer.from('{"comment":"b64"}').toString('base64'), isBase64Encoded: true });
+    const event = jsonPost(
+      `/executions/${ID}/approve`,
+      {},
+      { ...bearer(), 'content-type': 'application/json; charset=utf-8' },
+    );
+    const response = await invoke({
+      ...event,
+      body: Buffer.from('{"comment":"b64"}').toString('base64'),
+      isBase64Encoded: true,
+    });
     expect(response.statusCode).toBe(200);
     expect(ssm.commandCalls(SendAutomationSignalCommand)[0]?.args[0].input.Payload).toEqual({
       Comment: ['Approved via API token by jira: b64'],
@@ -114,7 +129,9 @@ describe('POST /executions/{id}/approve', () => {
 
 describe('POST /executions/{id}/reject', () => {
   it('sends Reject with the comment', async () => {
-    const response = await invoke(jsonPost(`/executions/${ID}/reject`, { comment: 'not in the freeze window' }, bearer()));
+    const response = await invoke(
+      jsonPost(`/executions/${ID}/reject`, { comment: 'not in the freeze window' }, bearer()),
+    );
     expect(ssm.commandCalls(SendAutomationSignalCommand)[0]?.args[0].input).toEqual({
       AutomationExecutionId: ID,
       SignalType: 'Reject',
@@ -135,7 +152,10 @@ describe('POST /executions/{id}/signal', () => {
     [{ signalType: 'StartStep', payload: { StepName: 'applyChange' } }, { StepName: ['applyChange'] }],
     [{ signalType: 'Resume', payload: { StepName: ['pauseForCheck'] } }, { StepName: ['pauseForCheck'] }],
     [{ signalType: 'StopStep', payload: { StepExecutionId: ID } }, { StepExecutionId: [ID] }],
-    [{ signalType: 'Approve', payload: { Comment: 'ok' } }, { Comment: ['Approved via API token by jira: ok'] }],
+    [
+      { signalType: 'Approve', payload: { Comment: 'ok' } },
+      { Comment: ['Approved via API token by jira: ok'] },
+    ],
     [{ signalType: 'Reject' }, { Comment: ['Rejected via API token by jira'] }],
   ])('sends %j as its exact SSM payload', async (body, payload) => {
     const response = await invoke(jsonPost(`/executions/${ID}/signal`, body, bearer()));
@@ -145,25 +165,127 @@ describe('POST /executions/{id}/signal', () => {
       Payload: payload,
     });
     expect(response).toEqual(
-      ok({ executionId: ID, action: 'signal', operation: 'SendAutomationSignal', signalType: body.signalType, payload }),
+      ok({
+        executionId: ID,
+        action: 'signal',
+        operation: 'SendAutomationSignal',
+        signalType: body.signalType,
+        payload,
+      }),
     );
   });
 });
 
 describe('bad requests never reach SSM', () => {
   it.each([
-    ['a malformed execution id', jsonPost('/executions/not-a-uuid/approve', {}, bearer()), 400, 'invalid-execution-id', 'Invalid request', 'The execution id must be an SSM Automation execution id: a UUID of 36 characters.'],
-    ['malformed JSON', apiEvent({ path: `/executions/${ID}/approve`, headers: { ...bearer(), 'content-type': 'application/json' }, body: '{"comment":' }), 400, 'invalid-json', 'Invalid request', 'The body is not valid JSON.'],
-    ['a JSON array', apiEvent({ path: `/executions/${ID}/approve`, headers: { ...bearer(), 'content-type': 'application/json' }, body: '["x"]' }), 400, 'invalid-body', 'Invalid request', 'The JSON body must be an object.'],
-    ['an unknown field', jsonPost(`/executions/${ID}/approve`, { approved: true }, bearer()), 400, 'unknown-field', 'Invalid request', "Unknown field 'approved'; allowed: 'comment'."],
-    ['a comment over 512 characters', jsonPost(`/executions/${ID}/reject`, { comment: 'x'.repeat(513) }, bearer()), 400, 'field-too-long', 'Invalid request', "'comment' is 513 characters long; SSM takes at most 512."],
-    ['an unknown signal type', jsonPost(`/executions/${ID}/signal`, { signalType: 'Pause' }, bearer()), 400, 'invalid-signal-type', 'Invalid request', "'signalType' must be one of Approve, Reject, StartStep, StopStep, Resume."],
-    ['Revoke', jsonPost(`/executions/${ID}/signal`, { signalType: 'Revoke' }, bearer()), 400, 'unsupported-signal-type', 'Invalid request', "'signalType' Revoke is not supported: SSM does not document its effect."],
-    ['StartStep without a step name', jsonPost(`/executions/${ID}/signal`, { signalType: 'StartStep' }, bearer()), 400, 'missing-field', 'Invalid request', "'payload.StepName' is required."],
-    ['StopStep without a step execution id', jsonPost(`/executions/${ID}/signal`, { signalType: 'StopStep', payload: {} }, bearer()), 400, 'missing-field', 'Invalid request', "'payload.StepExecutionId' is required."],
-    ['a text/plain body', apiEvent({ path: `/executions/${ID}/approve`, headers: { ...bearer(), 'content-type': 'text/plain' }, body: 'approve' }), 415, 'unsupported-media-type', 'Unsupported media type', "Content type 'text/plain' is not accepted; send application/json or application/x-www-form-urlencoded."],
-    ['a body without a content type', apiEvent({ path: `/executions/${ID}/approve`, headers: bearer(), body: '{}' }), 415, 'unsupported-media-type', 'Unsupported media type', "Content type '(none)' is not accepted; send application/json or application/x-www-form-urlencoded."],
-    ['a body over 16 KiB', jsonPost(`/executions/${ID}/approve`, { comment: 'x'.repeat(17_000) }, bearer()), 400, 'body-too-large', 'Invalid request', 'The body is 17014 bytes; at most 16384 are accepted.'],
+    [
+      'a malformed execution id',
+      jsonPost('/executions/not-a-uuid/approve', {}, bearer()),
+      400,
+      'invalid-execution-id',
+      'Invalid request',
+      'The execution id must be an SSM Automation execution id: a UUID of 36 characters.',
+    ],
+    [
+      'malformed JSON',
+      apiEvent({
+        path: `/executions/${ID}/approve`,
+        headers: { ...bearer(), 'content-type': 'application/json' },
+        body: '{"comment":',
+      }),
+      400,
+      'invalid-json',
+      'Invalid request',
+      'The body is not valid JSON.',
+    ],
+    [
+      'a JSON array',
+      apiEvent({
+        path: `/executions/${ID}/approve`,
+        headers: { ...bearer(), 'content-type': 'application/json' },
+        body: '["x"]',
+      }),
+      400,
+      'invalid-body',
+      'Invalid request',
+      'The JSON body must be an object.',
+    ],
+    [
+      'an unknown field',
+      jsonPost(`/executions/${ID}/approve`, { approved: true }, bearer()),
+      400,
+      'unknown-field',
+      'Invalid request',
+      "Unknown field 'approved'; allowed: 'comment'.",
+    ],
+    [
+      'a comment over 512 characters',
+      jsonPost(`/executions/${ID}/reject`, { comment: 'x'.repeat(513) }, bearer()),
+      400,
+      'field-too-long',
+      'Invalid request',
+      "'comment' is 513 characters long; SSM takes at most 512.",
+    ],
+    [
+      'an unknown signal type',
+      jsonPost(`/executions/${ID}/signal`, { signalType: 'Pause' }, bearer()),
+      400,
+      'invalid-signal-type',
+      'Invalid request',
+      "'signalType' must be one of Approve, Reject, StartStep, StopStep, Resume.",
+    ],
+    [
+      'Revoke',
+      jsonPost(`/executions/${ID}/signal`, { signalType: 'Revoke' }, bearer()),
+      400,
+      'unsupported-signal-type',
+      'Invalid request',
+      "'signalType' Revoke is not supported: SSM does not document its effect.",
+    ],
+    [
+      'StartStep without a step name',
+      jsonPost(`/executions/${ID}/signal`, { signalType: 'StartStep' }, bearer()),
+      400,
+      'missing-field',
+      'Invalid request',
+      "'payload.StepName' is required.",
+    ],
+    [
+      'StopStep without a step execution id',
+      jsonPost(`/executions/${ID}/signal`, { signalType: 'StopStep', payload: {} }, bearer()),
+      400,
+      'missing-field',
+      'Invalid request',
+      "'payload.StepExecutionId' is required.",
+    ],
+    [
+      'a text/plain body',
+      apiEvent({
+        path: `/executions/${ID}/approve`,
+        headers: { ...bearer(), 'content-type': 'text/plain' },
+        body: 'approve',
+      }),
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      "Content type 'text/plain' is not accepted; send application/json or application/x-www-form-urlencoded.",
+    ],
+    [
+      'a body without a content type',
+      apiEvent({ path: `/executions/${ID}/approve`, headers: bearer(), body: '{}' }),
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      "Content type '(none)' is not accepted; send application/json or application/x-www-form-urlencoded.",
+    ],
+    [
+      'a body over 16 KiB',
+      jsonPost(`/executions/${ID}/approve`, { comment: 'x'.repeat(17_000) }, bearer()),
+      400,
+      'body-too-large',
+      'Invalid request',
+      'The body is 17014 bytes; at most 16384 are accepted.',
+    ],
   ])('%s', async (_name, event, status, reason, title, detail) => {
     expect(await invoke(event)).toEqual(problem(status, reason, title, detail));
     expect(ssm).not.toHaveReceivedAnyCommand();
@@ -173,11 +295,41 @@ describe('bad requests never reach SSM', () => {
 describe('SSM errors map to precise statuses', () => {
   const meta = { $metadata: { httpStatusCode: 400 }, message: 'from SSM' };
   it.each([
-    [new AutomationExecutionNotFoundException(meta), 404, 'execution-not-found', 'Execution not found', 'SSM has no Automation execution with this id in the webhook’s account and region.'],
-    [new AutomationStepNotFoundException(meta), 404, 'step-not-found', 'Step not found', 'SSM found no step with this name or step execution id in the execution.'],
-    [new InvalidAutomationSignalException(meta), 409, 'not-waiting', 'Signal not accepted now', 'SSM did not accept the signal in the execution’s current state: it was already decided, is not waiting for this signal, or the webhook’s role is not among the step’s approvers.'],
-    [new InternalServerError({ ...meta, $metadata: { httpStatusCode: 500 } }), 502, 'ssm-internal-error', 'SSM failed', 'SSM reported an internal error after retries. Try again; if it persists, check the AWS Health Dashboard.'],
-    [new SSMServiceException({ name: 'AccessDeniedException', $fault: 'client', ...meta }), 502, 'ssm-access-denied', 'SSM refused the webhook', 'SSM refused the webhook’s own AWS credentials. Check that the function’s role allows this SSM action on automation executions in this account and region.'],
+    [
+      new AutomationExecutionNotFoundException(meta),
+      404,
+      'execution-not-found',
+      'Execution not found',
+      'SSM has no Automation execution with this id in the webhook’s account and region.',
+    ],
+    [
+      new AutomationStepNotFoundException(meta),
+      404,
+      'step-not-found',
+      'Step not found',
+      'SSM found no step with this name or step execution id in the execution.',
+    ],
+    [
+      new InvalidAutomationSignalException(meta),
+      409,
+      'signal-not-accepted',
+      'Signal not accepted now',
+      'SSM did not accept the signal in the execution’s current state: it was already decided, is not waiting for this signal, or the webhook’s role is not among the step’s approvers.',
+    ],
+    [
+      new InternalServerError({ ...meta, $metadata: { httpStatusCode: 500 } }),
+      502,
+      'ssm-internal-error',
+      'SSM failed',
+      'SSM reported an internal error after retries. Try again; if it persists, check the AWS Health Dashboard.',
+    ],
+    [
+      new SSMServiceException({ name: 'AccessDeniedException', $fault: 'client', ...meta }),
+      502,
+      'ssm-access-denied',
+      'SSM refused the webhook',
+      'SSM refused the webhook’s own AWS credentials. Check that the function’s role allows this SSM action on automation executions in this account and region.',
+    ],
   ])('%s', async (error, status, reason, title, detail) => {
     ssm.on(SendAutomationSignalCommand).rejects(error);
     const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
@@ -185,28 +337,55 @@ describe('SSM errors map to precise statuses', () => {
   });
 
   it('throttling after retries → 503 with Retry-After', async () => {
-    ssm.on(SendAutomationSignalCommand).rejects(
-      new SSMServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: {}, message: 'Rate exceeded' }),
-    );
+    ssm
+      .on(SendAutomationSignalCommand)
+      .rejects(
+        new SSMServiceException({
+          name: 'ThrottlingException',
+          $fault: 'client',
+          $metadata: {},
+          message: 'Rate exceeded',
+        }),
+      );
     const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
     expect(response).toEqual({
-      ...problem(503, 'ssm-throttled', 'SSM is throttling', 'SSM throttled the webhook’s requests after retries. Try again in 5 seconds.', 'ThrottlingException'),
+      ...problem(
+        503,
+        'ssm-throttled',
+        'SSM is throttling',
+        'SSM throttled the webhook’s requests after retries. Try again in 5 seconds.',
+        'ThrottlingException',
+      ),
       headers: { ...problem(503, '', '', '').headers, 'retry-after': '5' },
     });
   });
 
   it('a network timeout → 502 naming what to check', async () => {
-    ssm.on(SendAutomationSignalCommand).rejects(Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }));
+    ssm
+      .on(SendAutomationSignalCommand)
+      .rejects(Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }));
     const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
     expect(response).toEqual(
-      problem(502, 'ssm-unreachable', 'SSM unreachable', 'The webhook could not reach SSM in time. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.'),
+      problem(
+        502,
+        'ssm-unreachable',
+        'SSM unreachable',
+        'The webhook could not reach SSM in time. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
+      ),
     );
   });
 
   it('anything unexpected → a generic 500 with nothing of the error in the body', async () => {
     ssm.on(SendAutomationSignalCommand).rejects(new TypeError('secret internals at handler.ts:42'));
     const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
-    expect(response).toEqual(problem(500, 'internal-error', 'Internal error', 'The webhook failed unexpectedly. The error is in its log.'));
+    expect(response).toEqual(
+      problem(
+        500,
+        'internal-error',
+        'Internal error',
+        'The webhook failed unexpectedly. The error is in its log.',
+      ),
+    );
     expect(response.body).not.toContain('secret internals');
   });
 

@@ -16,11 +16,21 @@ const request = (overrides: Partial<Parameters<typeof toApiGatewayEvent>[0]> = {
 describe('matchRoute', () => {
   it('prefers the literal action route over the {action} template, as API Gateway does', () => {
     expect(matchRoute('POST', `/executions/${ID}/approve`)).toEqual({
-      route: { method: 'POST', path: '/executions/{executionId}/approve', functionName: 'signal', action: 'approve' },
+      route: {
+        method: 'POST',
+        path: '/executions/{executionId}/approve',
+        functionName: 'signal',
+        action: 'approve',
+      },
       pathParameters: { executionId: ID },
     });
     expect(matchRoute('GET', `/executions/${ID}/approve`)).toEqual({
-      route: { method: 'GET', path: '/executions/{executionId}/{action}', functionName: 'confirm', action: 'confirm' },
+      route: {
+        method: 'GET',
+        path: '/executions/{executionId}/{action}',
+        functionName: 'confirm',
+        action: 'confirm',
+      },
       pathParameters: { executionId: ID, action: 'approve' },
     });
   });

@@ -10,7 +10,12 @@ export interface RequestSpec {
   readonly body?: string;
 }
 
-export const apiEvent = ({ method = 'POST', path, headers = {}, body = '' }: RequestSpec): APIGatewayProxyEventV2 => {
+export const apiEvent = ({
+  method = 'POST',
+  path,
+  headers = {},
+  body = '',
+}: RequestSpec): APIGatewayProxyEventV2 => {
   const routed = toApiGatewayEvent({
     method,
     url: path,

@@ -1,0 +1,107 @@
+/**
+ * The one authentication entry of the mutating routes: an API client token (`Authorization: Bearer`)
+ * or a signed link token (the caller takes it from the confirmation form's field or the query string).
+ */
+import { AuthenticationError, ValidationError } from '../core/errors';
+import { verifyApiToken } from './api-token';
+import { authorizeLink, type MutatingAction, verifyLinkToken } from './link-token';
+import type { AuthConfig } from './secret-document';
+
+export type Identity =
+  | { readonly kind: 'link'; readonly channel: 'link'; readonly name: string; readonly tokenId: string }
+  | { readonly kind: 'api'; readonly channel: 'api'; readonly name: string };
+
+export interface PresentedCredentials {
+  /** The raw `Authorization` header value, if the request had one. */
+  readonly authorization?: string;
+  /** The link token from the form field or query string, if the request had one. */
+  readonly linkToken?: string;
+}
+
+export interface RequestedOperation {
+  readonly executionId: string;
+  readonly action: MutatingAction;
+}
+
+export const AUTH_REALM = 'ssm-approval-webhook';
+
+/** RFC 6750 §2.1: `Bearer` (case-insensitive, RFC 9110 §11.1), one or more spaces, a token68. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const SCHEME = /^[^ ]*/;
+
+/**
+ * Who is calling, or why not. A credential counts as presented when its value is a string, even an
+ * empty one: an empty token field is an invalid token, not a missing one.
+ *
+ * - both an Authorization header and a link token → ValidationError `ambiguous-credentials` (400): which
+ *   one should be recorded as the actor is not ours to guess;
+ * - `Authorization: Bearer <token>` → an API client: any action on any execution; unknown token →
+ *   AuthenticationError `invalid-api-token`; another scheme → AuthenticationError `unsupported-auth-scheme`;
+ * - a link token → verified (see verifyLinkToken), then it must name this execution and allow this action
+ *   (`signal` never) → ForbiddenError `link-wrong-execution` / `link-wrong-action`;
+ * - neither → AuthenticationError `missing-credentials`.
+ */
+export async function authenticate(
+  config: AuthConfig,
+  credentials: PresentedCredentials,
+  operation: RequestedOperation,
+  now: Date = new Date(),
+): Promise<Identity> {
+  const { authorization, linkToken } = credentials;
+  if (typeof authorization === 'string' && typeof linkToken === 'string') {
+    throw new ValidationError(
+      'ambiguous-credentials',
+      'Send either an Authorization header or a link token, not both.',
+    );
+  }
+  if (typeof authorization === 'string') {
+    return { kind: 'api', channel: 'api', name: authenticateApiClient(config, authorization) };
+  }
+  if (typeof linkToken === 'string') {
+    const claims = await verifyLinkToken(config, linkToken, now);
+    authorizeLink(claims, operation.executionId, operation.action);
+    return { kind: 'link', channel: 'link', name: claims.approver, tokenId: claims.tokenId };
+  }
+  throw new AuthenticationError(
+    'missing-credentials',
+    'This action needs a signed link or an API token (Authorization: Bearer).',
+  );
+}
+
+function authenticateApiClient(config: AuthConfig, authorization: string): string {
+  const bearer = BEARER.exec(authorization.trim());
+  if (bearer === null) {
+    const scheme = SCHEME.exec(authorization.trim())?.[0] ?? '';
+    if (scheme.toLowerCase() !== 'bearer') {
+      throw new AuthenticationError(
+        'unsupported-auth-scheme',
+        'Only the Bearer authorization scheme is accepted.',
+      );
+    }
+    throw invalidApiToken();
+  }
+  const client = verifyApiToken(config, bearer[1] as string);
+  if (client === undefined) {
+    throw invalidApiToken();
+  }
+  return client.clientName;
+}
+
+const invalidApiToken = (): AuthenticationError =>
+  new AuthenticationError('invalid-api-token', 'The API token is not valid.');
+
+/** The reasons for which a token was presented but refused: RFC 6750 §3.1 `error="invalid_token"`. */
+const INVALID_TOKEN_REASONS: ReadonlySet<string> = new Set([
+  'invalid-api-token',
+  'invalid-link-token',
+  'unknown-key-id',
+]);
+
+/**
+ * The `WWW-Authenticate` value for a 401. Without a presented token (missing credentials, another
+ * scheme) RFC 6750 §3 says to send no error code; with a refused token, `error="invalid_token"`.
+ */
+export function challengeFor(error: AuthenticationError): string {
+  const base = `Bearer realm="${AUTH_REALM}"`;
+  return INVALID_TOKEN_REASONS.has(error.reason) ? `${base}, error="invalid_token"` : base;
+}

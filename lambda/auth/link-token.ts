@@ -1,0 +1,239 @@
+/**
+ * Signed approval links: a compact JWS (HS256) made and checked by `jose`, so no home-made token format.
+ *
+ * Header: `{ alg: 'HS256', kid, typ: 'ssm-approval-link+jwt' }`; the `kid` picks the verifying key, so
+ * keys rotate by adding a new `linkKey.<kid>` and making it active while the old ones keep verifying.
+ * Claims: `v` (format version, 1), `sub` (execution id), `act` (allowed actions), `apr` (the approver's
+ * label), `iat`, `exp`, `jti` (random UUID, for the audit log), fixed `iss` and `aud` (so a JWT minted for
+ * something else with the same key material is not a link).
+ */
+import { randomUUID } from 'node:crypto';
+import { errors, type JWTHeaderParameters, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { AuthenticationError, ConfigurationError, ForbiddenError, ValidationError } from '../core/errors';
+import type { AuthConfig } from './secret-document';
+
+export const LINK_ACTIONS = ['approve', 'reject', 'stop'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+/** Every action a mutating route performs; a link can never grant `signal`. */
+export type MutatingAction = LinkAction | 'signal';
+
+export const LINK_TOKEN_TYPE = 'ssm-approval-link+jwt';
+export const LINK_TOKEN_ISSUER = 'ssm-approval-webhook';
+export const LINK_TOKEN_AUDIENCE = 'ssm-approval-webhook/link';
+export const LINK_TOKEN_VERSION = 1;
+export const MIN_LINK_TTL_SECONDS = 60;
+export const MAX_LINK_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** Tokens longer than this are refused unparsed; a real one is well under 1.5 KB (see the test). */
+export const MAX_LINK_TOKEN_LENGTH = 2048;
+/**
+ * A link is still accepted up to 5 s after its `exp`: the signer's clock (an operator's laptop running
+ * `npm run link`) sets `exp`, Lambda's clock checks it. Five seconds covers ordinary NTP drift and changes
+ * nothing that matters for links that live minutes to days.
+ */
+export const LINK_CLOCK_TOLERANCE_SECONDS = 5;
+export const MAX_APPROVER_LENGTH = 128;
+
+const ALGORITHM = 'HS256';
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/**
+ * The label is shown on the confirmation page and written into the SSM comment and the audit log, so
+ * characters that are invisible, reorder text (bidi controls) or break lines are refused.
+ */
+const FORBIDDEN_LABEL_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+export interface LinkClaims {
+  readonly executionId: string;
+  readonly actions: readonly LinkAction[];
+  readonly approver: string;
+  readonly expiresAt: Date;
+  readonly issuedAt: Date;
+  /** The `jti`: one id per link, for the audit log. */
+  readonly tokenId: string;
+  /** The `kid` of the key that verified the token. */
+  readonly keyId: string;
+}
+
+export interface SignLinkInput {
+  readonly executionId: string;
+  readonly actions: readonly LinkAction[];
+  readonly approver: string;
+  readonly ttlSeconds: number;
+  readonly now?: Date;
+}
+
+const isLinkAction = (value: unknown): value is LinkAction => LINK_ACTIONS.includes(value as LinkAction);
+
+const isActionList = (value: unknown): value is LinkAction[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every(isLinkAction) &&
+  new Set(value).size === value.length;
+
+/** 1–128 characters (code points), not only spaces, no control, format or line-separator characters. */
+export const isApproverLabel = (value: unknown): value is string =>
+  typeof value === 'string' &&
+  value.trim() !== '' &&
+  [...value].length <= MAX_APPROVER_LENGTH &&
+  !FORBIDDEN_LABEL_CHARACTERS.test(value);
+
+export const isExecutionId = (value: unknown): value is string =>
+  typeof value === 'string' && UUID_PATTERN.test(value);
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** Signs a link token with the active key. Input errors are ValidationErrors (the caller's mistake). */
+export async function signLinkToken(config: AuthConfig, input: SignLinkInput): Promise<string> {
+  if (!isExecutionId(input.executionId)) {
+    throw new ValidationError('invalid-execution-id', 'The execution id must be a UUID (36 characters)');
+  }
+  if (!isActionList(input.actions)) {
+    throw new ValidationError(
+      'invalid-link-actions',
+      `The actions must be a non-empty list of distinct values from: ${LINK_ACTIONS.join(', ')}`,
+    );
+  }
+  if (!isApproverLabel(input.approver)) {
+    throw new ValidationError(
+      'invalid-approver',
+      `The approver label must be 1 to ${MAX_APPROVER_LENGTH} characters without control characters`,
+    );
+  }
+  const { ttlSeconds } = input;
+  if (
+    !Number.isInteger(ttlSeconds) ||
+    ttlSeconds < MIN_LINK_TTL_SECONDS ||
+    ttlSeconds > MAX_LINK_TTL_SECONDS
+  ) {
+    throw new ValidationError(
+      'invalid-link-ttl',
+      `The link lifetime must be a whole number of seconds from ${MIN_LINK_TTL_SECONDS} to ${MAX_LINK_TTL_SECONDS}`,
+    );
+  }
+  const key = config.linkKeys.get(config.activeLinkKeyId);
+  if (key === undefined) {
+    throw new ConfigurationError('The active link key id names no link key');
+  }
+  const issuedAt = epochSeconds(input.now ?? new Date());
+  return new SignJWT({ v: LINK_TOKEN_VERSION, act: [...input.actions], apr: input.approver })
+    .setProtectedHeader({ alg: ALGORITHM, kid: config.activeLinkKeyId, typ: LINK_TOKEN_TYPE })
+    .setIssuer(LINK_TOKEN_ISSUER)
+    .setAudience(LINK_TOKEN_AUDIENCE)
+    .setSubject(input.executionId)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
+    .setJti(randomUUID())
+    .sign(key);
+}
+
+/** Thrown by the key lookup; turned into the `unknown-key-id` AuthenticationError. */
+class UnknownKeyIdError extends Error {}
+
+const invalidToken = (cause: unknown): AuthenticationError =>
+  new AuthenticationError('invalid-link-token', 'The link is not valid. Ask for a new link.', { cause });
+
+/**
+ * Verifies a link token: signature (HS256 only, key chosen by `kid`), type, issuer, audience, expiry
+ * and every claim's type. Expired → ForbiddenError `link-expired`; anything else wrong →
+ * AuthenticationError (`invalid-link-token`, or `unknown-key-id` for a retired or unknown key).
+ * The reason a token is invalid is kept in `cause` for the log, never in the detail sent back.
+ */
+export async function verifyLinkToken(
+  config: AuthConfig,
+  token: string,
+  now: Date = new Date(),
+): Promise<LinkClaims> {
+  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_LINK_TOKEN_LENGTH) {
+    throw invalidToken(new Error(`token length is not within 1..${MAX_LINK_TOKEN_LENGTH}`));
+  }
+  let payload: JWTPayload;
+  let header: JWTHeaderParameters;
+  try {
+    ({ payload, protectedHeader: header } = await jwtVerify(
+      token,
+      (protectedHeader) => {
+        const key =
+          typeof protectedHeader.kid === 'string' ? config.linkKeys.get(protectedHeader.kid) : undefined;
+        if (key === undefined) {
+          throw new UnknownKeyIdError('the "kid" header names no link key');
+        }
+        return key;
+      },
+      {
+        algorithms: [ALGORITHM],
+        typ: LINK_TOKEN_TYPE,
+        issuer: LINK_TOKEN_ISSUER,
+        audience: LINK_TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        clockTolerance: LINK_CLOCK_TOLERANCE_SECONDS,
+        currentDate: now,
+      },
+    ));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) {
+      throw new ForbiddenError('link-expired', 'The link has expired. Ask for a new link.', { cause: error });
+    }
+    if (error instanceof UnknownKeyIdError) {
+      throw new AuthenticationError(
+        'unknown-key-id',
+        'The link was signed with a key that is no longer accepted. Ask for a new link.',
+        { cause: error },
+      );
+    }
+    throw invalidToken(error);
+  }
+  return claimsFrom(payload, header);
+}
+
+/** jose checked signature, typ, iss, aud and exp; this checks our own claims, strictly. */
+function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters): LinkClaims {
+  const problem = (text: string): AuthenticationError => invalidToken(new Error(text));
+  if (payload.v !== LINK_TOKEN_VERSION) {
+    throw problem('claim "v" is not a supported version');
+  }
+  const { sub, act, apr, jti, iat, exp } = payload;
+  if (!isExecutionId(sub)) {
+    throw problem('claim "sub" is not an execution id');
+  }
+  if (!isActionList(act)) {
+    throw problem('claim "act" is not a non-empty list of distinct link actions');
+  }
+  if (!isApproverLabel(apr)) {
+    throw problem('claim "apr" is not a valid approver label');
+  }
+  if (typeof jti !== 'string' || !UUID_PATTERN.test(jti)) {
+    throw problem('claim "jti" is not a UUID');
+  }
+  if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) {
+    throw problem('claims "iat" and "exp" must be whole numbers of seconds');
+  }
+  // Holders of the key can mint anything, but a signer bug must not be able to mint a link for ever.
+  const lifetime = (exp as number) - (iat as number);
+  if (lifetime <= 0 || lifetime > MAX_LINK_TTL_SECONDS) {
+    throw problem('claims "iat" and "exp" do not give a lifetime the signer allows');
+  }
+  return {
+    executionId: sub,
+    actions: act,
+    approver: apr,
+    expiresAt: new Date((exp as number) * 1000),
+    issuedAt: new Date((iat as number) * 1000),
+    tokenId: jti,
+    keyId: header.kid as string,
+  };
+}
+
+/** Checks that verified claims allow this action on this execution; ForbiddenError otherwise. */
+export function authorizeLink(claims: LinkClaims, executionId: string, action: MutatingAction): void {
+  if (claims.executionId !== executionId) {
+    throw new ForbiddenError('link-wrong-execution', 'The link is for a different execution.');
+  }
+  if (action === 'signal') {
+    throw new ForbiddenError(
+      'link-wrong-action',
+      'A signed link cannot send arbitrary signals; use an API token for this route.',
+    );
+  }
+  if (!claims.actions.includes(action)) {
+    throw new ForbiddenError('link-wrong-action', `The link does not allow the action "${action}".`);
+  }
+}

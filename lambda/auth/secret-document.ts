@@ -1,0 +1,210 @@
+/**
+ * The auth secret document: one JSON object, stored as the SecretString of the stack's Secrets Manager
+ * secret (or, locally, in `.local/secrets.json`). The CDK stack generates it at deploy time:
+ *
+ * ```json
+ * { "activeLinkKeyId": "k1",
+ *   "linkKey.k1": "<random, >= 43 chars>", "linkKey.k0": "<older key, still verifying>",
+ *   "apiClients": [{ "name": "jira", "sha256": "<64 lowercase hex>" }] }
+ * ```
+ *
+ * Every message below names the problem and the property, never a value: these messages end up in logs.
+ * Properties this module does not know are allowed and kept (assumption: the same secret will hold other
+ * settings, e.g. the Slack signing secret, that other modules validate).
+ */
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { ConfigurationError } from '../core/errors';
+
+/** What the webhook needs from the secret, validated. */
+export interface AuthConfig {
+  /** Every key that verifies links, by key id. Key bytes are the UTF-8 bytes of the stored string. */
+  readonly linkKeys: ReadonlyMap<string, Uint8Array>;
+  /** The key id that signs new links; always a key of `linkKeys`. */
+  readonly activeLinkKeyId: string;
+  readonly apiClients: readonly ApiClient[];
+}
+
+export interface ApiClient {
+  readonly name: string;
+  /** SHA-256 of the client's token (32 bytes). */
+  readonly sha256: Buffer;
+}
+
+/** An `apiClients` entry as stored in the document. */
+export interface ApiClientEntry {
+  readonly name: string;
+  /** 64 lowercase hex characters. */
+  readonly sha256: string;
+}
+
+/** The stored JSON object. Validated before any use; unknown properties are kept as they are. */
+export type SecretDocument = Readonly<Record<string, unknown>>;
+
+export const LINK_KEY_PREFIX = 'linkKey.';
+export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+export const API_CLIENT_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** 43 characters: 256 bits as base64url (32 random bytes), and > 256 bits as 64 random alphanumerics. */
+export const MIN_LINK_KEY_LENGTH = 43;
+const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
+
+/** A request to change the document that cannot be done (duplicate client, unknown client, ...). */
+export class SecretDocumentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SecretDocumentError';
+  }
+}
+
+const invalid = (problem: string): ConfigurationError =>
+  new ConfigurationError(`Invalid auth secret: ${problem}`);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Parses the SecretString and validates it (see {@link validateSecretDocument}). */
+export function parseSecretDocument(text: string): AuthConfig {
+  return validateSecretDocument(parseJson(text));
+}
+
+/** Parses the JSON of a secret document, without validating its content. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // No `cause`: V8's SyntaxError quotes a piece of the input, which here is secret material.
+    throw invalid('not valid JSON');
+  }
+}
+
+/** Validates a parsed document and builds the AuthConfig from it; throws ConfigurationError. */
+export function validateSecretDocument(document: unknown): AuthConfig {
+  if (!isRecord(document)) {
+    throw invalid('the document must be a JSON object');
+  }
+  const linkKeys = new Map<string, Uint8Array>();
+  for (const [property, value] of Object.entries(document)) {
+    if (!property.startsWith(LINK_KEY_PREFIX)) {
+      continue;
+    }
+    const kid = property.slice(LINK_KEY_PREFIX.length);
+    if (!KEY_ID_PATTERN.test(kid)) {
+      throw invalid(
+        `property ${JSON.stringify(property)} has an invalid key id (expected [A-Za-z0-9_-]{1,32})`,
+      );
+    }
+    if (typeof value !== 'string') {
+      throw invalid(`"${property}" must be a string`);
+    }
+    if (value.length < MIN_LINK_KEY_LENGTH) {
+      throw invalid(`"${property}" must be at least ${MIN_LINK_KEY_LENGTH} characters long`);
+    }
+    linkKeys.set(kid, new Uint8Array(Buffer.from(value, 'utf8')));
+  }
+  if (linkKeys.size === 0) {
+    throw invalid('no "linkKey.<kid>" property');
+  }
+  const activeLinkKeyId = document.activeLinkKeyId;
+  if (typeof activeLinkKeyId !== 'string') {
+    throw invalid('"activeLinkKeyId" is missing or not a string');
+  }
+  if (!linkKeys.has(activeLinkKeyId)) {
+    throw invalid('"activeLinkKeyId" does not name a "linkKey.<kid>" property');
+  }
+  return { linkKeys, activeLinkKeyId, apiClients: validateApiClients(document.apiClients) };
+}
+
+function validateApiClients(value: unknown): ApiClient[] {
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    throw invalid('"apiClients" must be an array');
+  }
+  const firstIndexByName = new Map<string, number>();
+  const firstIndexByHash = new Map<string, number>();
+  return value.map((entry: unknown, index): ApiClient => {
+    const at = `apiClients[${index}]`;
+    if (!isRecord(entry)) {
+      throw invalid(`"${at}" must be an object`);
+    }
+    const { name, sha256 } = entry;
+    if (typeof name !== 'string' || !API_CLIENT_NAME_PATTERN.test(name)) {
+      throw invalid(`"${at}.name" must match [A-Za-z0-9._-]{1,64}`);
+    }
+    if (typeof sha256 !== 'string' || !SHA256_HEX_PATTERN.test(sha256)) {
+      throw invalid(`"${at}.sha256" must be 64 lowercase hexadecimal characters`);
+    }
+    const sameName = firstIndexByName.get(name);
+    if (sameName !== undefined) {
+      throw invalid(`"${at}.name" repeats the name of "apiClients[${sameName}]"`);
+    }
+    // Two clients with one token would make the recorded identity ambiguous.
+    const sameHash = firstIndexByHash.get(sha256);
+    if (sameHash !== undefined) {
+      throw invalid(`"${at}.sha256" repeats the hash of "apiClients[${sameHash}]"`);
+    }
+    firstIndexByName.set(name, index);
+    firstIndexByHash.set(sha256, index);
+    return { name, sha256: Buffer.from(sha256, 'hex') };
+  });
+}
+
+/** A fresh link key value: 32 random bytes, base64url (43 characters, 256 bits). */
+export function newLinkKeyValue(randomBytes: (size: number) => Buffer = nodeRandomBytes): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A new, valid document with one link key. */
+export function newSecretDocument(kid: string, linkKey: string): SecretDocument {
+  const document = { activeLinkKeyId: kid, [`${LINK_KEY_PREFIX}${kid}`]: linkKey, apiClients: [] };
+  validateSecretDocument(document);
+  return document;
+}
+
+/** The API client names in the document, in stored order. */
+export function apiClientNames(document: SecretDocument): string[] {
+  return validateSecretDocument(document).apiClients.map((client) => client.name);
+}
+
+/** The document with one more API client; refuses a name that is already there. */
+export function withApiClient(document: SecretDocument, entry: ApiClientEntry): SecretDocument {
+  const config = validateSecretDocument(document);
+  if (config.apiClients.some((client) => client.name === entry.name)) {
+    throw new SecretDocumentError(`An API client named "${entry.name}" already exists; revoke it first`);
+  }
+  const stored = Array.isArray(document.apiClients) ? document.apiClients : [];
+  const next = { ...document, apiClients: [...stored, { name: entry.name, sha256: entry.sha256 }] };
+  validateSecretDocument(next);
+  return next;
+}
+
+/** The document without the named API client; refuses a name that is not there. */
+export function withoutApiClient(document: SecretDocument, name: string): SecretDocument {
+  const config = validateSecretDocument(document);
+  if (!config.apiClients.some((client) => client.name === name)) {
+    throw new SecretDocumentError(`No API client named "${name}"`);
+  }
+  const stored = document.apiClients as unknown[];
+  const next = { ...document, apiClients: stored.filter((entry) => isRecord(entry) && entry.name !== name) };
+  validateSecretDocument(next);
+  return next;
+}
+
+/**
+ * The document with a new link key that signs from now on. The previous keys stay and keep verifying
+ * the links already sent; remove a `linkKey.<kid>` property to retire it.
+ */
+export function withRotatedLinkKey(document: SecretDocument, kid: string, linkKey: string): SecretDocument {
+  const config = validateSecretDocument(document);
+  if (config.linkKeys.has(kid)) {
+    throw new SecretDocumentError(`A link key with id "${kid}" already exists`);
+  }
+  const next = { ...document, [`${LINK_KEY_PREFIX}${kid}`]: linkKey, activeLinkKeyId: kid };
+  validateSecretDocument(next);
+  return next;
+}
+
+/** The stored form: pretty JSON with a final newline (readable when someone has to look at the file). */
+export function serializeSecretDocument(document: SecretDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,303 @@
+/**
+ * Pages answering the confirmation form's POST: one for success, one for every problem. Neither
+ * takes the token, so neither can echo it.
+ */
+import { ACTION_WORDS, type PageAction } from './actions';
+import { html, page, type SafeHtml, timeElement } from './html';
+
+/** Actions whose success a page can report: the link actions, plus `signal` for completeness. */
+export type ResultAction = PageAction | 'signal';
+
+/** Facts to show beside the outcome. All optional: without them the page is still correct. */
+export interface ResultOutcome {
+  /** Label of the person the decision was recorded for (the link's approver). */
+  readonly recordedFor?: string;
+  /** The comment the person typed (not the full `Comment` sent to SSM, which adds who and how). */
+  readonly comment?: string;
+  /** When Systems Manager accepted the request. */
+  readonly at?: Date;
+  /** For stop: the StopAutomationExecution type sent. @default 'Cancel' */
+  readonly stopType?: 'Cancel' | 'Complete';
+  /** For signal: the signal type sent. */
+  readonly signalType?: string;
+}
+
+export interface ResultPageInput {
+  readonly executionId: string;
+  readonly action: ResultAction;
+  readonly outcome?: ResultOutcome;
+}
+
+interface ResultWords {
+  readonly heading: string;
+  readonly label: string;
+  readonly done: string;
+}
+
+const resultWords = (action: ResultAction, outcome: ResultOutcome): ResultWords => {
+  if (action === 'signal') {
+    const type = outcome.signalType;
+    return {
+      heading: 'Signal sent',
+      label: type === undefined ? 'Signal' : `Signal (${type})`,
+      done: 'Signal sent. Systems Manager accepted it.',
+    };
+  }
+  const words = ACTION_WORDS[action];
+  if (action === 'stop' && outcome.stopType === 'Complete') {
+    // SSM does not document what Complete does beyond "stop": say only what is known.
+    return {
+      heading: words.doneHeading,
+      label: 'Stop (complete)',
+      done: 'Stopped. Systems Manager accepted the request to stop the execution as Complete.',
+    };
+  }
+  return { heading: words.doneHeading, label: words.label, done: words.done };
+};
+
+const optionalRow = (term: string, value: string | undefined): SafeHtml =>
+  value === undefined || value === '' ? html`` : html`<dt>${term}</dt>\n<dd>${value}</dd>\n`;
+
+export const renderResultPage = ({ executionId, action, outcome = {} }: ResultPageInput): string => {
+  const words = resultWords(action, outcome);
+  // This page runs after SSM has acted: a bad date drops the row rather than turning success into a 500.
+  const at =
+    outcome.at === undefined || Number.isNaN(outcome.at.getTime())
+      ? html``
+      : html`<dt>Accepted at</dt>\n<dd>${timeElement(outcome.at)}</dd>\n`;
+  const body = html`<p>${words.done}</p>
+<dl>
+<dt>Execution</dt>
+<dd><code>${executionId}</code></dd>
+<dt>Action</dt>
+<dd>${words.label}</dd>
+${optionalRow('Recorded for', outcome.recordedFor)}${optionalRow('Comment', outcome.comment)}${at}</dl>
+<p>You can close this page. The execution's history in Systems Manager records this.</p>`;
+  return page({ title: words.heading, heading: words.heading, body, status: 'success' });
+};
+
+/**
+ * Reason codes the pages explain in their own words: the `reason` values thrown across lambda/ and
+ * produced by lambda/core/problem.ts, with the status each travels with. Any
+ * other reason falls back to the caller's title and detail, with a next step chosen by status.
+ */
+export type ProblemReason =
+  | 'missing-credentials' // 401
+  | 'invalid-link-token' // 401: bad signature, malformed, unknown or retired key
+  | 'link-expired' // 403
+  | 'link-wrong-execution' // 403
+  | 'link-wrong-action' // 403
+  | 'invalid-execution-id' // 400
+  | 'invalid-action' // 400: a link path naming no link action
+  | 'invalid-field' // 400 (e.g. a comment that is too long)
+  | 'missing-field' // 400
+  | 'invalid-form' // 400
+  | 'body-too-large' // 400
+  | 'unsupported-media-type' // 415
+  | 'execution-not-found' // 404
+  | 'signal-not-accepted' // 409: InvalidAutomationSignalException
+  | 'execution-not-stoppable' // 409: InvalidAutomationStatusUpdateException
+  | 'ssm-throttled' // 503 (or 429)
+  | 'ssm-unreachable' // 502: network failure or timeout
+  | 'ssm-internal-error' // 502
+  | 'ssm-error' // 502: any other SSM error
+  | 'ssm-access-denied' // 502
+  | 'internal-error'; // 500
+
+interface Explanation {
+  readonly heading: string;
+  readonly explanation: string;
+  readonly next: string;
+}
+
+const ASK_FOR_NEW_LINK =
+  'Ask the person or team that started the runbook for a new link, if the execution is still waiting.';
+const USE_LINK_AS_RECEIVED = 'Open the link exactly as you received it, without editing the address.';
+const CHECK_CONSOLE =
+  "Check the execution's current status in the Systems Manager console (Automation, Executions). There is nothing more to do here.";
+const RETRY_AFTER_CHECK =
+  "Check the execution's status in the Systems Manager console. If it is still waiting, go back to the link's page and press the button again.";
+const TELL_OPERATORS =
+  'If it keeps happening, tell the team that runs this webhook and give them the execution id.';
+
+const NOT_UNDERSTOOD: Explanation = {
+  heading: 'The request was not understood',
+  explanation: 'The form data was missing, too large or malformed. Nothing was changed.',
+  next: "Go back to the link's page, check your comment, and press the button again. If this happens again, ask for a new link.",
+};
+
+const UNKNOWN_OUTCOME: Explanation = {
+  heading: 'Systems Manager could not carry out the request',
+  explanation:
+    'The webhook did not get a usable answer from Systems Manager, so it is not known whether your request was carried out.',
+  next: `${RETRY_AFTER_CHECK} ${TELL_OPERATORS}`,
+};
+
+export const PROBLEM_REASONS: Readonly<Record<ProblemReason, Explanation>> = {
+  'missing-credentials': {
+    heading: 'This link is incomplete',
+    explanation:
+      'The request carried no approval token. Links are sometimes cut short when copied or wrapped in an e-mail. Nothing was changed.',
+    next: `Open the link from the original message again, or copy the whole address. ${ASK_FOR_NEW_LINK}`,
+  },
+  'invalid-link-token': {
+    heading: 'This link is not valid',
+    explanation:
+      'The link could not be verified: it was changed or cut short, or it was signed with a key that is no longer in use. Nothing was changed.',
+    next: `${USE_LINK_AS_RECEIVED} ${ASK_FOR_NEW_LINK}`,
+  },
+  'link-expired': {
+    heading: 'This link has expired',
+    explanation: 'Approval links work for a limited time, and this one has run out. Nothing was changed.',
+    next: ASK_FOR_NEW_LINK,
+  },
+  'link-wrong-execution': {
+    heading: 'This link is for a different execution',
+    explanation:
+      'The link was issued for another execution than the one in the address, so it cannot act on this one. Nothing was changed.',
+    next: USE_LINK_AS_RECEIVED,
+  },
+  'link-wrong-action': {
+    heading: 'This link does not allow this action',
+    explanation: 'The link was issued for a different action than the one requested. Nothing was changed.',
+    next: `Use the link for the action you want, exactly as you received it. ${ASK_FOR_NEW_LINK}`,
+  },
+  'invalid-execution-id': {
+    heading: 'This address is not valid',
+    explanation:
+      'The execution id in the address is not in the expected form (a UUID). The link may have been cut short or changed. Nothing was changed.',
+    next: `${USE_LINK_AS_RECEIVED} ${ASK_FOR_NEW_LINK}`,
+  },
+  'invalid-action': {
+    heading: 'Unknown action',
+    explanation:
+      'The address names an action that links do not offer: a link can approve, reject or stop an execution. Nothing was changed.',
+    next: USE_LINK_AS_RECEIVED,
+  },
+  'invalid-field': NOT_UNDERSTOOD,
+  'missing-field': NOT_UNDERSTOOD,
+  'invalid-form': NOT_UNDERSTOOD,
+  'body-too-large': NOT_UNDERSTOOD,
+  'unsupported-media-type': NOT_UNDERSTOOD,
+  'execution-not-found': {
+    heading: 'Execution not found',
+    explanation:
+      "Systems Manager has no execution with this id in the webhook's account and Region. It may be older than the retention period, or the link may belong to another account or Region.",
+    next: 'Check the execution id, and ask whoever sent the link for the right one.',
+  },
+  'signal-not-accepted': {
+    heading: 'This approval was already decided or the execution is no longer waiting',
+    explanation:
+      "Someone may have approved or rejected it already, or the execution has moved on, timed out or been stopped. Less likely, the webhook's role is not among the step's approvers. Your request changed nothing.",
+    next: CHECK_CONSOLE,
+  },
+  'execution-not-stoppable': {
+    heading: 'This execution cannot be stopped now',
+    explanation: 'It has already finished, or it is already being stopped. Your request changed nothing.',
+    next: CHECK_CONSOLE,
+  },
+  'ssm-throttled': {
+    heading: 'Systems Manager is busy',
+    explanation:
+      'Systems Manager turned the request away because it received too many requests. Nothing was changed.',
+    next: "Wait a minute, then go back to the link's page and press the button again.",
+  },
+  'ssm-unreachable': {
+    heading: 'Systems Manager could not be reached',
+    explanation:
+      'The webhook got no answer from Systems Manager in time, so it is not known whether your request was carried out.',
+    next: `${RETRY_AFTER_CHECK} ${TELL_OPERATORS}`,
+  },
+  'ssm-internal-error': UNKNOWN_OUTCOME,
+  'ssm-error': UNKNOWN_OUTCOME,
+  'ssm-access-denied': {
+    heading: 'The webhook is not allowed to do this',
+    explanation: "Systems Manager refused the webhook's own credentials. Nothing was changed.",
+    next: 'Tell the team that runs this webhook and give them the execution id: its permissions need fixing.',
+  },
+  'internal-error': {
+    heading: 'Something went wrong',
+    explanation:
+      'The webhook hit an unexpected error, so it is not known whether your request was carried out.',
+    next: `${RETRY_AFTER_CHECK} ${TELL_OPERATORS}`,
+  },
+};
+
+const isProblemReason = (reason: string): reason is ProblemReason => Object.hasOwn(PROBLEM_REASONS, reason);
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** `Error 403 (Forbidden)`; unknown codes show just the number. */
+export const statusLine = (status: number): string => {
+  const text = STATUS_TEXT[status];
+  return text === undefined ? `Error ${status}` : `Error ${status} (${text})`;
+};
+
+/** What to do next when the reason is not one the pages know. */
+const nextStepFor = (status: number): string => {
+  if (status === 401 || status === 403) return `${USE_LINK_AS_RECEIVED} ${ASK_FOR_NEW_LINK}`;
+  if (status === 404) return 'Check the address, and ask whoever sent the link for the right one.';
+  if (status === 409) return CHECK_CONSOLE;
+  if (status === 429 || status === 503) return PROBLEM_REASONS['ssm-throttled'].next;
+  if (status === 502 || status === 504) return UNKNOWN_OUTCOME.next;
+  if (status >= 400 && status < 500) return NOT_UNDERSTOOD.next;
+  return PROBLEM_REASONS['internal-error'].next;
+};
+
+/** Statuses whose title and detail are never shown: details of unexpected failures stay in the log. */
+const isOpaque = (status: number): boolean =>
+  !Number.isInteger(status) ||
+  status < 400 ||
+  status > 599 ||
+  (status >= 500 && ![502, 503, 504].includes(status));
+
+export interface ProblemPageInput {
+  /** HTTP status of the response (the caller sets it; the page shows it). */
+  readonly status: number;
+  /** RFC 9457 `title`, used when the reason is unknown. */
+  readonly title: string;
+  /** RFC 9457 `detail`, safe to show (never a token or secret). Hidden for 500s. */
+  readonly detail: string;
+  /** Stable reason code; known codes get the wording of `PROBLEM_REASONS`. */
+  readonly reason?: string;
+}
+
+/**
+ * The HTML twin of a problem+json response. Never throws, whatever it is given: it runs on the error
+ * path. A status outside 400–599 is shown as given but treated like a 500.
+ */
+export const renderProblemPage = ({ status, title, detail, reason }: ProblemPageInput): string => {
+  const opaque = isOpaque(status);
+  const known = reason !== undefined && isProblemReason(reason) ? PROBLEM_REASONS[reason] : undefined;
+  const generic = PROBLEM_REASONS['internal-error'];
+  const explanation: Explanation =
+    known ??
+    (opaque
+      ? generic
+      : { heading: title || statusLine(status), explanation: detail, next: nextStepFor(status) });
+
+  // The caller's detail adds facts (which limit, which time) to a known reason's wording.
+  const showDetail = known !== undefined && !opaque && detail !== '' && detail !== known.explanation;
+  const paragraphs: SafeHtml[] = [];
+  if (explanation.explanation !== '') paragraphs.push(html`<p>${explanation.explanation}</p>\n`);
+  if (showDetail) paragraphs.push(html`<p class="detail">Details: ${detail}</p>\n`);
+
+  const body = html`<p class="status">${statusLine(status)}</p>
+${paragraphs}<h2>What to do next</h2>
+<p>${explanation.next}</p>`;
+  return page({ title: explanation.heading, heading: explanation.heading, body, status: 'error' });
+};

@@ -1,0 +1,284 @@
+import {
+  apiClientNames,
+  newLinkKeyValue,
+  newSecretDocument,
+  parseSecretDocument,
+  SecretDocumentError,
+  serializeSecretDocument,
+  validateSecretDocument,
+  withApiClient,
+  withoutApiClient,
+  withRotatedLinkKey,
+} from '../../lambda/auth/secret-document';
+import { ConfigurationError } from '../../lambda/core/errors';
+import { describeError, JIRA_SHA256, KEY, thrownBy } from './fixtures';
+
+const OTHER_SHA256 = 'f'.repeat(64);
+const valid = {
+  activeLinkKeyId: 'k1',
+  'linkKey.k1': KEY.k1,
+  'linkKey.k0': KEY.k0,
+  apiClients: [
+    { name: 'jira', sha256: JIRA_SHA256 },
+    { name: 'service-now.prod_2', sha256: OTHER_SHA256 },
+  ],
+};
+
+describe('parseSecretDocument / validateSecretDocument', () => {
+  it('builds the AuthConfig from a valid document', () => {
+    // When
+    const config = parseSecretDocument(JSON.stringify(valid));
+
+    // Then
+    expect(config).toEqual({
+      activeLinkKeyId: 'k1',
+      linkKeys: new Map([
+        ['k1', new Uint8Array(Buffer.from(KEY.k1, 'utf8'))],
+        ['k0', new Uint8Array(Buffer.from(KEY.k0, 'utf8'))],
+      ]),
+      apiClients: [
+        { name: 'jira', sha256: Buffer.from(JIRA_SHA256, 'hex') },
+        { name: 'service-now.prod_2', sha256: Buffer.from(OTHER_SHA256, 'hex') },
+      ],
+    });
+  });
+
+  it('treats a missing apiClients as none and ignores properties it does not know', () => {
+    const config = validateSecretDocument({
+      activeLinkKeyId: 'a_B-9',
+      'linkKey.a_B-9': KEY.k1,
+      slackSigningSecret: 'x',
+      linkKeyWithoutDot: 1,
+    });
+
+    expect(config).toEqual({
+      activeLinkKeyId: 'a_B-9',
+      linkKeys: new Map([['a_B-9', new Uint8Array(Buffer.from(KEY.k1, 'utf8'))]]),
+      apiClients: [],
+    });
+  });
+
+  it('takes the key bytes as the UTF-8 bytes of the value, and 43 characters as the minimum', () => {
+    const key = `${'é'.repeat(42)}x`;
+
+    const config = validateSecretDocument({ activeLinkKeyId: 'k', 'linkKey.k': key });
+
+    expect(config.linkKeys.get('k')).toEqual(new Uint8Array(Buffer.from(key, 'utf8')));
+    expect(config.linkKeys.get('k')?.length).toBe(85);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['not JSON', '{"activeLinkKeyId": "k1", "linkKey.k1": "abc', 'Invalid auth secret: not valid JSON'],
+    ['an array', '[]', 'Invalid auth secret: the document must be a JSON object'],
+    ['null', 'null', 'Invalid auth secret: the document must be a JSON object'],
+    ['a string', '"secret"', 'Invalid auth secret: the document must be a JSON object'],
+    ['no link key', { activeLinkKeyId: 'k1' }, 'Invalid auth secret: no "linkKey.<kid>" property'],
+    [
+      'an empty key id',
+      { activeLinkKeyId: 'k1', 'linkKey.': KEY.k1 },
+      'Invalid auth secret: property "linkKey." has an invalid key id (expected [A-Za-z0-9_-]{1,32})',
+    ],
+    [
+      'a key id with a space',
+      { activeLinkKeyId: 'k1', 'linkKey.k 1': KEY.k1 },
+      'Invalid auth secret: property "linkKey.k 1" has an invalid key id (expected [A-Za-z0-9_-]{1,32})',
+    ],
+    [
+      'a 33-character key id',
+      { activeLinkKeyId: 'k1', [`linkKey.${'a'.repeat(33)}`]: KEY.k1 },
+      `Invalid auth secret: property "linkKey.${'a'.repeat(33)}" has an invalid key id (expected [A-Za-z0-9_-]{1,32})`,
+    ],
+    [
+      'a key that is not a string',
+      { activeLinkKeyId: 'k1', 'linkKey.k1': 12345 },
+      'Invalid auth secret: "linkKey.k1" must be a string',
+    ],
+    [
+      'a 42-character key',
+      { activeLinkKeyId: 'k1', 'linkKey.k1': 'a'.repeat(42) },
+      'Invalid auth secret: "linkKey.k1" must be at least 43 characters long',
+    ],
+    [
+      'no activeLinkKeyId',
+      { 'linkKey.k1': KEY.k1 },
+      'Invalid auth secret: "activeLinkKeyId" is missing or not a string',
+    ],
+    [
+      'an activeLinkKeyId that is a number',
+      { activeLinkKeyId: 1, 'linkKey.1': KEY.k1 },
+      'Invalid auth secret: "activeLinkKeyId" is missing or not a string',
+    ],
+    [
+      'an activeLinkKeyId naming no key',
+      { activeLinkKeyId: 'k2', 'linkKey.k1': KEY.k1 },
+      'Invalid auth secret: "activeLinkKeyId" does not name a "linkKey.<kid>" property',
+    ],
+    [
+      'apiClients that is an object',
+      { ...valid, apiClients: { jira: JIRA_SHA256 } },
+      'Invalid auth secret: "apiClients" must be an array',
+    ],
+    ['apiClients null', { ...valid, apiClients: null }, 'Invalid auth secret: "apiClients" must be an array'],
+    [
+      'an api client that is a string',
+      { ...valid, apiClients: ['jira'] },
+      'Invalid auth secret: "apiClients[0]" must be an object',
+    ],
+    [
+      'an api client without a name',
+      { ...valid, apiClients: [{ sha256: JIRA_SHA256 }] },
+      'Invalid auth secret: "apiClients[0].name" must match [A-Za-z0-9._-]{1,64}',
+    ],
+    [
+      'an api client name with a space',
+      { ...valid, apiClients: [{ name: 'my client', sha256: JIRA_SHA256 }] },
+      'Invalid auth secret: "apiClients[0].name" must match [A-Za-z0-9._-]{1,64}',
+    ],
+    [
+      'a 65-character api client name',
+      { ...valid, apiClients: [{ name: 'n'.repeat(65), sha256: JIRA_SHA256 }] },
+      'Invalid auth secret: "apiClients[0].name" must match [A-Za-z0-9._-]{1,64}',
+    ],
+    [
+      'an uppercase hash',
+      { ...valid, apiClients: [{ name: 'jira', sha256: JIRA_SHA256.toUpperCase() }] },
+      'Invalid auth secret: "apiClients[0].sha256" must be 64 lowercase hexadecimal characters',
+    ],
+    [
+      'a 63-character hash',
+      { ...valid, apiClients: [{ name: 'jira', sha256: JIRA_SHA256.slice(1) }] },
+      'Invalid auth secret: "apiClients[0].sha256" must be 64 lowercase hexadecimal characters',
+    ],
+    [
+      'a repeated client name',
+      {
+        ...valid,
+        apiClients: [
+          { name: 'jira', sha256: JIRA_SHA256 },
+          { name: 'other', sha256: OTHER_SHA256 },
+          { name: 'jira', sha256: 'e'.repeat(64) },
+        ],
+      },
+      'Invalid auth secret: "apiClients[2].name" repeats the name of "apiClients[0]"',
+    ],
+    [
+      'a repeated hash',
+      {
+        ...valid,
+        apiClients: [
+          { name: 'jira', sha256: JIRA_SHA256 },
+          { name: 'other', sha256: JIRA_SHA256 },
+        ],
+      },
+      'Invalid auth secret: "apiClients[1].sha256" repeats the hash of "apiClients[0]"',
+    ],
+  ])('refuses %s with a message naming the problem, not the value', (_case, document, message) => {
+    // When
+    const error = thrownBy(() =>
+      typeof document === 'string' ? parseSecretDocument(document) : validateSecretDocument(document),
+    );
+
+    // Then
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(describeError(error)).toEqual({ name: 'ConfigurationError', message });
+  });
+
+  it('does not keep the JSON parser error, which would quote secret material', () => {
+    const error = thrownBy(() => parseSecretDocument('{"linkKey.k1": "super-secret-value", oops}'));
+
+    expect((error as Error).cause).toBeUndefined();
+    expect(JSON.stringify(describeError(error))).not.toContain('super-secret');
+  });
+});
+
+describe('document changes', () => {
+  const base = newSecretDocument('local-1', KEY.k1);
+
+  it('newSecretDocument makes a valid document with one active key and no clients', () => {
+    expect(base).toEqual({ activeLinkKeyId: 'local-1', 'linkKey.local-1': KEY.k1, apiClients: [] });
+  });
+
+  it('newLinkKeyValue is 32 random bytes as base64url (43 characters)', () => {
+    const bytes = Buffer.from(Array.from({ length: 32 }, (_, index) => index));
+
+    expect(newLinkKeyValue(() => bytes)).toBe('AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8');
+    expect(newLinkKeyValue()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('adds, lists and removes API clients, keeping other properties', () => {
+    const withExtra = { ...base, slackSigningSecret: 'kept' };
+
+    const added = withApiClient(withApiClient(withExtra, { name: 'jira', sha256: JIRA_SHA256 }), {
+      name: 'other',
+      sha256: OTHER_SHA256,
+    });
+    const removed = withoutApiClient(added, 'jira');
+
+    expect(added).toEqual({
+      ...withExtra,
+      apiClients: [
+        { name: 'jira', sha256: JIRA_SHA256 },
+        { name: 'other', sha256: OTHER_SHA256 },
+      ],
+    });
+    expect(apiClientNames(added)).toEqual(['jira', 'other']);
+    expect(removed).toEqual({ ...withExtra, apiClients: [{ name: 'other', sha256: OTHER_SHA256 }] });
+    expect(withExtra).toEqual({ ...base, slackSigningSecret: 'kept' });
+  });
+
+  it('adds the first client to a document that has no apiClients property', () => {
+    const document = { activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 };
+
+    expect(withApiClient(document, { name: 'jira', sha256: JIRA_SHA256 })).toEqual({
+      ...document,
+      apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+    });
+  });
+
+  it('refuses a duplicate client and the removal of an unknown one', () => {
+    const added = withApiClient(base, { name: 'jira', sha256: JIRA_SHA256 });
+
+    const duplicate = thrownBy(() => withApiClient(added, { name: 'jira', sha256: OTHER_SHA256 }));
+    const unknown = thrownBy(() => withoutApiClient(added, 'nobody'));
+
+    expect(duplicate).toBeInstanceOf(SecretDocumentError);
+    expect(describeError(duplicate)).toEqual({
+      name: 'SecretDocumentError',
+      message: 'An API client named "jira" already exists; revoke it first',
+    });
+    expect(describeError(unknown)).toEqual({
+      name: 'SecretDocumentError',
+      message: 'No API client named "nobody"',
+    });
+  });
+
+  it('refuses to add an entry that would make the document invalid', () => {
+    const error = thrownBy(() => withApiClient(base, { name: 'bad name', sha256: JIRA_SHA256 }));
+
+    expect(describeError(error)).toEqual({
+      name: 'ConfigurationError',
+      message: 'Invalid auth secret: "apiClients[0].name" must match [A-Za-z0-9._-]{1,64}',
+    });
+  });
+
+  it('rotates the link key: the new one signs, the old one stays', () => {
+    const rotated = withRotatedLinkKey(base, 'local-2', KEY.k0);
+
+    expect(rotated).toEqual({
+      activeLinkKeyId: 'local-2',
+      'linkKey.local-1': KEY.k1,
+      'linkKey.local-2': KEY.k0,
+      apiClients: [],
+    });
+    expect(describeError(thrownBy(() => withRotatedLinkKey(rotated, 'local-1', KEY.k9)))).toEqual({
+      name: 'SecretDocumentError',
+      message: 'A link key with id "local-1" already exists',
+    });
+  });
+
+  it('serializes as pretty JSON with a final newline', () => {
+    expect(serializeSecretDocument({ activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 })).toBe(
+      `{\n  "activeLinkKeyId": "k1",\n  "linkKey.k1": "${KEY.k1}"\n}\n`,
+    );
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * GET on a signed link renders a confirmation page and changes nothing: the confirm function has no SSM
+ * client at all (asserted here by a mock that must never be called).
+ */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { escapeHtml } from '../../lambda/pages/html';
+import { PROBLEM_REASONS, type ProblemReason } from '../../lambda/pages/result-page';
+import { apiEvent, context } from '../support/events';
+import { link, useTestSecret } from '../support/secrets';
+
+useTestSecret();
+const ssm = mockClient(SSMClient);
+const { handler } =
+  require('../../lambda/handlers/confirm') as typeof import('../../lambda/handlers/confirm');
+
+const ID = '3f1c6a52-9d7e-4a51-8f0e-2b8c1d0e4a77';
+const OTHER = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const get = (path: string) => handler(apiEvent({ method: 'GET', path }), context());
+
+afterEach(() => expect(ssm).not.toHaveReceivedAnyCommand());
+
+describe('GET /executions/{id}/{action}?token=…', () => {
+  it('renders the confirmation page for a valid link, with strict headers', async () => {
+    const token = await link(ID, ['approve', 'reject'], { approver: 'alice@example.com' });
+    const response = await get(`/executions/${ID}/approve?token=${encodeURIComponent(token)}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    });
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.body).toContain('<form method="post" action="./approve"');
+    expect(response.body).toContain(`name="token" value="${token}"`);
+    expect(response.body).toContain('alice@example.com');
+    // 512 − 'Approved via signed link by alice@example.com'.length − ': '.length
+    expect(response.body).toContain('maxlength="465"');
+    expect(response.body).not.toContain('<script');
+  });
+
+  it.each([
+    ['no token', async () => `/executions/${ID}/approve`, 401, 'missing-credentials'],
+    ['a garbage token', async () => `/executions/${ID}/approve?token=garbage`, 401, 'invalid-link-token'],
+    [
+      'a link for another execution',
+      async () => `/executions/${ID}/approve?token=${await link(OTHER, ['approve'])}`,
+      403,
+      'link-wrong-execution',
+    ],
+    [
+      'a link for another action',
+      async () => `/executions/${ID}/stop?token=${await link(ID, ['approve'])}`,
+      403,
+      'link-wrong-action',
+    ],
+    [
+      'an expired link',
+      async () =>
+        `/executions/${ID}/approve?token=${await link(ID, ['approve'], { ttlSeconds: 60, now: new Date(Date.now() - 3_600_000) })}`,
+      403,
+      'link-expired',
+    ],
+    ['an action without links', async () => `/executions/${ID}/signal?token=x`, 400, 'invalid-action'],
+    ['a malformed execution id', async () => `/executions/123/approve?token=x`, 400, 'invalid-execution-id'],
+  ])('answers %s with its status and a page', async (_name, path, status, reason) => {
+    const response = await get(await path());
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.body).toContain(String(status));
+    expect(response.body).not.toContain('<form');
+    if (status === 401)
+      expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="ssm-approval-webhook"/);
+    expect(response.body).toContain(escapeHtml(PROBLEM_REASONS[reason as ProblemReason].heading));
+  });
+});

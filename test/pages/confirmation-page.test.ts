@@ -1,0 +1,147 @@
+import type { PageAction } from '../../lambda/pages/actions';
+import {
+  type ConfirmationPageInput,
+  formActionPath,
+  renderConfirmationPage,
+} from '../../lambda/pages/confirmation-page';
+import { countTags, externalReferences, mainOf, structureProblems } from './html-checks';
+
+const EXECUTION_ID = '0b7e4c1a-3f2d-4e8b-9a61-2c5d8f0e1a22';
+const HOSTILE = `<script>alert(1)</script>"'&`;
+const HOSTILE_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;';
+const TOKEN = 'eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.eyJleHAiOjE3NjM3Mzc0NDV9.c2lnbmF0dXJl';
+
+const input = (overrides: Partial<ConfirmationPageInput> = {}): ConfirmationPageInput => ({
+  executionId: EXECUTION_ID,
+  action: 'approve',
+  approver: 'alice@example.com',
+  expiresAt: new Date('2025-11-21T15:04:05Z'),
+  token: TOKEN,
+  maxCommentLength: 512,
+  ...overrides,
+});
+
+describe('renderConfirmationPage', () => {
+  it('renders the approve page: facts, note, and a form that posts the token and an optional comment', () => {
+    const document = renderConfirmationPage(input({ approver: HOSTILE }));
+
+    expect(document).toContain('<title>Approve this execution? – SSM Automation approvals</title>');
+    expect(mainOf(document)).toBe(`<h1>Approve this execution?</h1>
+<p>The approval step is approved and the runbook continues with its next step.</p>
+<dl>
+<dt>Execution</dt>
+<dd><code>${EXECUTION_ID}</code></dd>
+<dt>Action</dt>
+<dd>Approve</dd>
+<dt>Link issued for</dt>
+<dd>${HOSTILE_ESCAPED}</dd>
+<dt>Link expires</dt>
+<dd><time datetime="2025-11-21T15:04:05Z">Friday 21 November 2025, 15:04 UTC</time> <span class="nowrap">(<code>2025-11-21T15:04:05Z</code>)</span></dd>
+</dl>
+<p class="note">Nothing has happened yet. The execution changes only when you press the button below. If you are not ${HOSTILE_ESCAPED}, do not use this link.</p>
+<form method="post" action="./approve" enctype="application/x-www-form-urlencoded">
+<input type="hidden" name="token" value="${TOKEN}">
+<label for="comment">Comment (optional)</label>
+<textarea id="comment" name="comment" rows="4" maxlength="512" aria-describedby="comment-hint"></textarea>
+<p id="comment-hint" class="hint">Up to 512 characters. Recorded with your decision in the execution's history.</p>
+<button type="submit" class="button">Approve execution</button>
+</form>`);
+  });
+
+  it('renders reject with the red button and the comment box', () => {
+    const main = mainOf(renderConfirmationPage(input({ action: 'reject' })));
+
+    expect(main).toContain('<h1>Reject this execution?</h1>\n');
+    expect(main).toContain('<dt>Action</dt>\n<dd>Reject</dd>');
+    expect(main).toContain(
+      '<p>The approval step is rejected and fails. Unless the runbook handles that failure, the execution ends.</p>',
+    );
+    expect(main).toContain(`<form method="post" action="./reject"`);
+    expect(main).toContain('<textarea id="comment" name="comment" rows="4" maxlength="512"');
+    expect(main).toContain('<button type="submit" class="button button-danger">Reject execution</button>');
+  });
+
+  it('renders stop (cancel) with the red button and no comment box, since a stop carries no comment', () => {
+    const main = mainOf(renderConfirmationPage(input({ action: 'stop' })));
+
+    expect(main).toContain('<h1>Stop this execution?</h1>\n');
+    expect(main).toContain('<dt>Action</dt>\n<dd>Stop (cancel)</dd>');
+    expect(main).toContain(
+      `<form method="post" action="./stop" enctype="application/x-www-form-urlencoded">
+<input type="hidden" name="token" value="${TOKEN}">
+<button type="submit" class="button button-danger">Stop execution</button>
+</form>`,
+    );
+    expect(main).not.toContain('<textarea');
+  });
+
+  it.each<PageAction>(['approve', 'reject', 'stop'])(
+    '%s: well-formed, one main, one form, one submit button, no script, nothing external',
+    (action) => {
+      const document = renderConfirmationPage(input({ action }));
+
+      expect(structureProblems(document)).toEqual([]);
+      expect(countTags(document, 'main')).toBe(1);
+      expect(countTags(document, 'h1')).toBe(1);
+      expect(countTags(document, 'form')).toBe(1);
+      expect(countTags(document, 'button')).toBe(1);
+      expect(document.match(/type="submit"/g)).toHaveLength(1);
+      expect(document.match(/<input /g)).toEqual(['<input ']);
+      expect(document).not.toMatch(/<script|autofocus|http-equiv|onload|onclick/i);
+      expect(externalReferences(document)).toEqual([]);
+      expect(document).toMatch(/^<!doctype html>\n<html lang="en">\n/);
+      expect(document).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    },
+  );
+
+  it('places the token only in the hidden input, escaped', () => {
+    const token = `abc"><script>alert(1)</script>`;
+    const document = renderConfirmationPage(input({ token }));
+
+    expect(document.split('abc&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;')).toHaveLength(2);
+    expect(document).toContain(
+      '<input type="hidden" name="token" value="abc&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">',
+    );
+    expect(document).not.toContain(token);
+    expect(structureProblems(document)).toEqual([]);
+  });
+
+  it('escapes a hostile execution id in the text and in the form action', () => {
+    const document = renderConfirmationPage(input({ executionId: `x"/><script>` }));
+
+    expect(document).toContain('<dd><code>x&quot;/&gt;&lt;script&gt;</code></dd>');
+    expect(document).toContain('<form method="post" action="./approve"');
+    expect(structureProblems(document)).toEqual([]);
+  });
+
+  it('ties the label and hint to the comment box and uses the given maximum length', () => {
+    const document = renderConfirmationPage(input({ maxCommentLength: 400 }));
+
+    expect(document).toContain('<label for="comment">Comment (optional)</label>');
+    expect(document).toContain(
+      '<textarea id="comment" name="comment" rows="4" maxlength="400" aria-describedby="comment-hint"></textarea>',
+    );
+    expect(document).toContain('<p id="comment-hint" class="hint">Up to 400 characters.');
+  });
+
+  it('defaults the comment length to 512', () => {
+    const { maxCommentLength: _unused, ...rest } = input();
+    expect(renderConfirmationPage(rest)).toContain('maxlength="512"');
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses maxCommentLength %p', (maxCommentLength) => {
+    expect(() => renderConfirmationPage(input({ maxCommentLength }))).toThrow(RangeError);
+  });
+
+  it('refuses an invalid expiry date', () => {
+    expect(() => renderConfirmationPage(input({ expiresAt: new Date('nonsense') }))).toThrow(
+      new RangeError('Invalid Date given to a page'),
+    );
+  });
+});
+
+describe('formActionPath', () => {
+  it('is the same path as the link, without the query', () => {
+    expect(formActionPath('reject')).toBe('./reject');
+  });
+});
