@@ -337,16 +337,14 @@ describe('SSM errors map to precise statuses', () => {
   });
 
   it('throttling after retries → 503 with Retry-After', async () => {
-    ssm
-      .on(SendAutomationSignalCommand)
-      .rejects(
-        new SSMServiceException({
-          name: 'ThrottlingException',
-          $fault: 'client',
-          $metadata: {},
-          message: 'Rate exceeded',
-        }),
-      );
+    ssm.on(SendAutomationSignalCommand).rejects(
+      new SSMServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: {},
+        message: 'Rate exceeded',
+      }),
+    );
     const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
     expect(response).toEqual({
       ...problem(
