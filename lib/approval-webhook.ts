@@ -1,0 +1,298 @@
+import * as path from 'node:path';
+import { Aws, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { FUNCTION_ENTRIES, type FunctionName, ROUTES } from '../lambda/routes';
+import { type PowertoolsLogLevel, WEBHOOK_FUNCTION_DEFAULTS, WebhookFunction } from './webhook-function';
+
+/** The repository root: `lambda/routes.ts` gives handler entries relative to it. */
+const REPO_ROOT = path.join(__dirname, '..');
+
+/** Defaults of `ApprovalWebhookProps`, exported so tests and docs can quote them. */
+export const APPROVAL_WEBHOOK_DEFAULTS = {
+  /** Requests per second, steady state, per route (see `ApprovalWebhookProps.throttleRateLimit`). */
+  throttleRateLimit: 10,
+  /** Requests admitted at once above the steady rate, per route. */
+  throttleBurstLimit: 20,
+  logRetention: WEBHOOK_FUNCTION_DEFAULTS.logRetention,
+} as const;
+
+/**
+ * The secret's initial JSON layout. This is the contract with the runtime code: link signing keys
+ * are properties named `linkKey.<kid>`, `activeLinkKeyId` names the key that signs new links, and
+ * `apiClients` lists `{ name, sha256 }` of the API client tokens. Secrets Manager generates the
+ * first key at deploy time, so no key ever appears in the template.
+ */
+export const SECRET_TEMPLATE = { activeLinkKeyId: 'k1', apiClients: [] } as const;
+export const SECRET_GENERATED_KEY = 'linkKey.k1';
+
+/**
+ * Every SSM action the webhook may call, per function. The confirmation page only renders a form,
+ * so it holds none.
+ */
+export const SSM_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
+  signal: ['ssm:SendAutomationSignal'],
+  stop: ['ssm:StopAutomationExecution'],
+  confirm: [],
+};
+
+/** Raised when props cannot produce a working deployment. */
+export class ApprovalWebhookPropsError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ApprovalWebhookPropsError';
+  }
+}
+
+/**
+ * The access log line. It uses `$context.routeKey` and never `$context.path` or the query string,
+ * because link tokens travel in the query string of the confirmation page's URL.
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  integrationErrorMessage: '$context.integrationErrorMessage',
+};
+
+const POST_ROUTE_AUTH_REASON =
+  'The handler authenticates every request itself: a signed link token (HS256 JWS bound to the execution, ' +
+  'action and expiry) that the confirmation page posts back in the form body, or an API client bearer token ' +
+  'checked against SHA-256 hashes in the secret. API Gateway authorizers do not see the request body, so ' +
+  'they cannot verify the link token, and splitting the bearer check from it would split one decision in two.';
+const GET_ROUTE_AUTH_REASON =
+  'The GET route only renders a confirmation page and never changes an execution (so mail scanners that ' +
+  'prefetch links change nothing); the handler verifies the signed link token before rendering anything.';
+
+/** How cdk-nag renders the automation-execution ARN in its IAM5 finding ids. */
+const automationExecutionFinding =
+  'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*';
+
+export interface ApprovalWebhookProps {
+  /**
+   * Steady-state request rate (requests per second) of the `$default` stage's default route settings.
+   * Assumption, from API Gateway's documentation of HTTP API throttling: these limits apply to each route
+   * on its own; the only limit over all routes together is the account's, per region.
+   * @default 10
+   */
+  readonly throttleRateLimit?: number;
+  /**
+   * Burst capacity (requests) of the `$default` stage's default route settings, per route like the rate.
+   * @default 20
+   */
+  readonly throttleBurstLimit?: number;
+  /**
+   * Retention of every log group (the three functions and the API access log).
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN - they are the audit trail of who approved what, and expire by retention
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * What happens to the secret (link keys, API client token hashes) when it leaves the stack.
+   * @default RemovalPolicy.DESTROY - everything in it can be re-created: new link keys only invalidate
+   * links in flight, and API client tokens are re-issued. Use RETAIN to keep issued API tokens valid
+   * across a re-deployment.
+   */
+  readonly secretRemovalPolicy?: RemovalPolicy;
+  /**
+   * Powertools log level of the functions.
+   * @default 'INFO'
+   */
+  readonly logLevel?: PowertoolsLogLevel;
+}
+
+/**
+ * The approval webhook: an HTTP API whose routes (from `lambda/routes.ts`) reach three functions,
+ * each with a role that holds only the SSM action it needs, plus the one secret they read.
+ *
+ * Runbook authors put `signalRole.roleArn` into the `Approvers` of their `aws:approve` steps.
+ */
+export class ApprovalWebhook extends Construct {
+  /** The HTTP API (payload format 2.0, no CORS, authentication in the handlers). */
+  public readonly httpApi: apigwv2.HttpApi;
+  /** The `$default` stage: auto-deployed, throttled, with JSON access logs. */
+  public readonly stage: apigwv2.HttpStage;
+  /** The base URL of the API, ending in `/`. */
+  public readonly url: string;
+  /** Access log of the API: never holds query strings or raw paths, which carry link tokens. */
+  public readonly accessLogGroup: logs.LogGroup;
+  /** Link signing keys and API client token hashes (layout: `SECRET_TEMPLATE`). */
+  public readonly secret: secretsmanager.Secret;
+
+  /** Serves approve, reject and signal: the only holder of `ssm:SendAutomationSignal`. */
+  public readonly signalFunction: WebhookFunction;
+  /** Serves stop: the only holder of `ssm:StopAutomationExecution`. */
+  public readonly stopFunction: WebhookFunction;
+  /** Serves the GET confirmation page: holds no SSM action. */
+  public readonly confirmFunction: WebhookFunction;
+
+  /** The role SSM sees as the approver: put its ARN into the `aws:approve` step's `Approvers`. */
+  public readonly signalRole: iam.Role;
+  public readonly stopRole: iam.Role;
+  public readonly confirmRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ApprovalWebhookProps = {}) {
+    super(scope, id);
+    const throttle = validateThrottle(
+      props.throttleRateLimit ?? APPROVAL_WEBHOOK_DEFAULTS.throttleRateLimit,
+      props.throttleBurstLimit ?? APPROVAL_WEBHOOK_DEFAULTS.throttleBurstLimit,
+    );
+    const logRetention = props.logRetention ?? APPROVAL_WEBHOOK_DEFAULTS.logRetention;
+    const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.secret = new secretsmanager.Secret(this, 'Secret', {
+      description: 'ssm-approval-webhook: link signing keys (linkKey.<kid>) and API client token hashes',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify(SECRET_TEMPLATE),
+        generateStringKey: SECRET_GENERATED_KEY,
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret holds a key ring, not a password: link keys are rotated by the documented manual procedure ' +
+        '(add linkKey.<kid>, switch activeLinkKeyId, retire the old key after the longest link lifetime), and ' +
+        'API client entries are SHA-256 hashes replaced when a client token is re-issued. A Lambda rotation ' +
+        'function that replaced the value would invalidate every link in flight at once.',
+    });
+
+    const makeFunction = (name: FunctionName, constructId: string, description: string): WebhookFunction => {
+      const { entry, handler } = FUNCTION_ENTRIES[name];
+      return new WebhookFunction(this, constructId, {
+        entry: path.join(REPO_ROOT, entry),
+        handler,
+        description,
+        secret: this.secret,
+        logRetention,
+        logRemovalPolicy,
+        logLevel: props.logLevel,
+      });
+    };
+    this.signalFunction = makeFunction(
+      'signal',
+      'SignalFunction',
+      'Approve, reject or signal an SSM Automation execution',
+    );
+    this.stopFunction = makeFunction('stop', 'StopFunction', 'Stop an SSM Automation execution');
+    this.confirmFunction = makeFunction(
+      'confirm',
+      'ConfirmFunction',
+      'Confirmation page of a signed approval link',
+    );
+    const functions: Readonly<Record<FunctionName, WebhookFunction>> = {
+      signal: this.signalFunction,
+      stop: this.stopFunction,
+      confirm: this.confirmFunction,
+    };
+    this.signalRole = this.signalFunction.role;
+    this.stopRole = this.stopFunction.role;
+    this.confirmRole = this.confirmFunction.role;
+
+    // SendAutomationSignal and StopAutomationExecution authorize on the execution's ARN; the execution
+    // ids are only known at run time, so the scope is this account's executions in this region.
+    // Pseudo parameters even when the stack's environment is known: the template (and cdk-nag's finding
+    // id acknowledged below) is then the same in every environment.
+    const automationExecutions = Stack.of(this).formatArn({
+      partition: Aws.PARTITION,
+      region: Aws.REGION,
+      account: Aws.ACCOUNT_ID,
+      service: 'ssm',
+      resource: 'automation-execution',
+      resourceName: '*',
+    });
+    for (const name of Object.keys(functions) as FunctionName[]) {
+      const actions = SSM_ACTIONS[name];
+      if (actions.length === 0) continue;
+      const webhookFunction = functions[name];
+      webhookFunction.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: [...actions], resources: [automationExecutions] }),
+      );
+      Validations.of(webhookFunction.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${automationExecutionFinding}]`,
+        reason:
+          `${actions.join(', ')} needs the automation execution's ARN, and the execution id is only known at ` +
+          'run time; the wildcard is limited to automation executions of this account and region, and the ' +
+          'action to this single one.',
+      });
+    }
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logRetention,
+      removalPolicy: logRemovalPolicy,
+    });
+    // No CORS: people follow links to this origin, and servers do not need it.
+    this.httpApi = new apigwv2.HttpApi(this, 'Api', {
+      // Unique per deployment, so two webhooks in one account stay apart in the console.
+      apiName: Names.uniqueResourceName(this, { maxLength: 128 }),
+      description: 'ssm-approval-webhook: approve, reject, signal or stop SSM Automation executions',
+      // The default stage of HttpApi takes no throttling or access log settings, so we add our own.
+      createDefaultStage: false,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+        format: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    this.url = this.stage.url;
+
+    const integrations = {} as Record<FunctionName, HttpLambdaIntegration>;
+    for (const name of Object.keys(functions) as FunctionName[]) {
+      integrations[name] = new HttpLambdaIntegration(
+        `${capitalize(name)}Integration`,
+        functions[name].function,
+        {
+          payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+        },
+      );
+    }
+    for (const route of ROUTES) {
+      const httpRoutes = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: integrations[route.functionName],
+      });
+      for (const httpRoute of httpRoutes) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: route.method === 'GET' ? GET_ROUTE_AUTH_REASON : POST_ROUTE_AUTH_REASON,
+        });
+      }
+    }
+  }
+}
+
+function capitalize(name: string): string {
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+}
+
+/** API Gateway wants a positive rate and a positive whole burst; CloudFormation would only fail late. */
+function validateThrottle(rateLimit: number, burstLimit: number): apigwv2.ThrottleSettings {
+  if (!Token.isUnresolved(rateLimit) && !(Number.isFinite(rateLimit) && rateLimit > 0)) {
+    throw new ApprovalWebhookPropsError(`throttleRateLimit must be a positive number, got ${rateLimit}`);
+  }
+  if (!Token.isUnresolved(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit > 0)) {
+    throw new ApprovalWebhookPropsError(`throttleBurstLimit must be a positive integer, got ${burstLimit}`);
+  }
+  return { rateLimit, burstLimit };
+}

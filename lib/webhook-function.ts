@@ -1,0 +1,126 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** Log levels understood by Powertools for AWS Lambda (`POWERTOOLS_LOG_LEVEL`). */
+export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+
+/** Defaults shared by every function of the webhook, exported so tests and docs can quote them. */
+export const WEBHOOK_FUNCTION_DEFAULTS = {
+  /** Well under API Gateway's 30 s integration limit, so a slow SSM call ends in our own error response. */
+  timeout: Duration.seconds(10),
+  memorySize: 256,
+  runtime: lambda.Runtime.NODEJS_22_X,
+  architecture: lambda.Architecture.ARM_64,
+  logRetention: logs.RetentionDays.ONE_MONTH,
+  logLevel: 'INFO' as PowertoolsLogLevel,
+  serviceName: 'ssm-approval-webhook',
+} as const;
+
+/**
+ * Lets ESM bundles load CommonJS dependencies that call `require` (esbuild keeps those calls as a
+ * dynamic `require`, which does not exist in an ES module scope).
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export interface WebhookFunctionProps {
+  /** Absolute path of the handler's entry file (TypeScript). */
+  readonly entry: string;
+  /** Name of the exported handler in `entry`. */
+  readonly handler: string;
+  /** The deployment's secret: its ARN goes into `APP_SECRET_ARN`, and the role may read it. */
+  readonly secret: secretsmanager.ISecret;
+  /** Shown in the Lambda console. @default - no description */
+  readonly description?: string;
+  /** How long the function's log group keeps events. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the function's log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN - the logs are the audit trail of who approved what
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
+  readonly logLevel?: PowertoolsLogLevel;
+  /** `POWERTOOLS_SERVICE_NAME`. @default 'ssm-approval-webhook' */
+  readonly serviceName?: string;
+}
+
+/**
+ * One webhook Lambda function with the project's defaults: bundled locally by esbuild as minified
+ * ESM with source maps and the AWS SDK inside, arm64, Node.js 22, 10 s timeout, an explicit log group
+ * with retention, and its own role that holds no managed policy: only write access to its own log
+ * group and read access to the one secret. Callers add the SSM actions the function needs to `role`.
+ */
+export class WebhookFunction extends Construct {
+  /** The function's execution role; starts with log-write and secret-read only. */
+  public readonly role: iam.Role;
+  /** The function's log group (Lambda writes here instead of `/aws/lambda/<name>`). */
+  public readonly logGroup: logs.LogGroup;
+  /** The Lambda function. */
+  public readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: WebhookFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? WEBHOOK_FUNCTION_DEFAULTS.logRetention,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    // An explicit role instead of the default one, which would carry the AWSLambdaBasicExecutionRole
+    // managed policy (log write on every log group of the account).
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `ssm-approval-webhook: execution role of ${id}`,
+    });
+    this.logGroup.grantWrite(this.role);
+    props.secret.grantRead(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler,
+      description: props.description,
+      runtime: WEBHOOK_FUNCTION_DEFAULTS.runtime,
+      architecture: WEBHOOK_FUNCTION_DEFAULTS.architecture,
+      memorySize: WEBHOOK_FUNCTION_DEFAULTS.memorySize,
+      timeout: WEBHOOK_FUNCTION_DEFAULTS.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.serviceName ?? WEBHOOK_FUNCTION_DEFAULTS.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? WEBHOOK_FUNCTION_DEFAULTS.logLevel,
+        // The ARN only: the handlers fetch the value at runtime and cache it.
+        APP_SECRET_ARN: props.secret.secretArn,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // Docker does not run on the build machines; esbuild is a devDependency.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        // Prefer the ESM builds of dependencies (the AWS SDK, Powertools, middy ship both).
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings only; the sources would double the asset size.
+        sourcesContent: false,
+        // Bundle the SDK too: its version is then the one we tested, not the runtime's.
+        externalModules: [],
+        // Warnings and errors only: the per-file size lines drown the synth output.
+        logLevel: LogLevel.WARNING,
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is pinned deliberately: a supported LTS runtime, which the esbuild target of the bundle ' +
+        'follows. Moving to a newer runtime is a deliberate change of WEBHOOK_FUNCTION_DEFAULTS.runtime, made ' +
+        'after the handlers have run on it, not something a lint rule should trigger.',
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AppConfigError, resolveAppConfig } from '../../lib/app-config';
+
+const context =
+  (values: Record<string, unknown>) =>
+  (key: string): unknown =>
+    values[key];
+
+describe('resolveAppConfig', () => {
+  it('falls back to the construct defaults and an environment-agnostic stack when nothing is set', () => {
+    expect(resolveAppConfig(context({}), {})).toEqual({
+      stackName: 'SsmApprovalWebhook',
+      env: { account: undefined, region: undefined },
+      webhook: {
+        throttleRateLimit: undefined,
+        throttleBurstLimit: undefined,
+        logRetention: undefined,
+        logLevel: undefined,
+      },
+    });
+  });
+
+  it('takes account and region from CDK_DEFAULT_*, and context values as the CLI passes them (strings)', () => {
+    const config = resolveAppConfig(
+      context({
+        stackName: 'Approvals-Prod',
+        throttleRateLimit: '2.5',
+        throttleBurstLimit: '5',
+        logRetentionDays: '90',
+        logLevel: 'DEBUG',
+      }),
+      { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1', AWS_REGION: 'us-east-2' },
+    );
+    expect(config).toEqual({
+      stackName: 'Approvals-Prod',
+      env: { account: '111111111111', region: 'eu-west-1' },
+      webhook: {
+        throttleRateLimit: 2.5,
+        throttleBurstLimit: 5,
+        logRetention: RetentionDays.THREE_MONTHS,
+        logLevel: 'DEBUG',
+      },
+    });
+  });
+
+  it('accepts numbers as cdk.json gives them', () => {
+    const config = resolveAppConfig(context({ throttleRateLimit: 7, logRetentionDays: 365 }), {});
+    expect(config.webhook).toEqual({
+      throttleRateLimit: 7,
+      throttleBurstLimit: undefined,
+      logRetention: RetentionDays.ONE_YEAR,
+      logLevel: undefined,
+    });
+  });
+
+  it('treats an empty CDK_DEFAULT_* as unset', () => {
+    expect(resolveAppConfig(context({}), { CDK_DEFAULT_ACCOUNT: '', CDK_DEFAULT_REGION: '' }).env).toEqual({
+      account: undefined,
+      region: undefined,
+    });
+  });
+
+  it.each([
+    [{ throttleRateLimit: 'ten' }, 'context throttleRateLimit must be a number, got "ten"'],
+    [{ throttleRateLimit: '' }, 'context throttleRateLimit must be a number, got ""'],
+    [{ throttleBurstLimit: true }, 'context throttleBurstLimit must be a number, got true'],
+    [
+      { logRetentionDays: '31' },
+      'context logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ' +
+        '1096, 1827, 2192, 2557, 2922, 3288, 3653, got 31',
+    ],
+    [
+      { logRetentionDays: 9999 },
+      'context logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, ' +
+        '1096, 1827, 2192, 2557, 2922, 3288, 3653, got 9999',
+    ],
+    [{ logLevel: 'info' }, 'context logLevel must be one of DEBUG, INFO, WARN, ERROR, SILENT, got "info"'],
+    [{ logLevel: 3 }, 'context logLevel must be a non-empty string, got 3'],
+    [
+      { stackName: '1stack' },
+      'context stackName must be a CloudFormation stack name (a letter, then letters, digits, -), got "1stack"',
+    ],
+  ])('refuses %p', (values, message) => {
+    const resolve = () => resolveAppConfig(context(values), {});
+    expect(resolve).toThrow(new AppConfigError(message));
+    expect(resolve).toThrow(AppConfigError);
+  });
+});

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { cdkJsonContext, REPO_ROOT } from './synth';
+
+// lib/app.ts run the way the CDK CLI runs it (cdk.json "app"): a separate process that receives the
+// context in CDK_CONTEXT_JSON, the default environment in CDK_DEFAULT_*, and writes to CDK_OUTDIR.
+interface Run {
+  readonly code: number | null;
+  readonly stderr: string;
+  readonly outdir: string;
+}
+
+function runApp(context: Record<string, unknown>, env: Record<string, string> = {}): Promise<Run> {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'webhook-app-'));
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    CDK_OUTDIR: outdir,
+    CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), ...context }),
+    ...env,
+  };
+  // Jest sets NODE_ENV=test, which makes aws-cdk-lib behave as in a unit test; the CLI does not.
+  delete childEnv.NODE_ENV;
+  return new Promise((resolve) => {
+    execFile(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      ['lib/app.ts'],
+      { cwd: REPO_ROOT, env: childEnv, timeout: 110_000 },
+      (error, _stdout, stderr) => {
+        resolve({
+          code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+          stderr,
+          outdir,
+        });
+      },
+    );
+  });
+}
+
+describe('lib/app.ts', () => {
+  const outdirs: string[] = [];
+  afterAll(() => {
+    for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it('synthesizes the stack from context and CDK_DEFAULT_*, with cdk-nag finding nothing', async () => {
+    const run = await runApp(
+      {
+        throttleRateLimit: '4',
+        throttleBurstLimit: '8',
+        logRetentionDays: '14',
+        stackName: 'WebhookAppTest',
+      },
+      { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-central-1' },
+    );
+    outdirs.push(run.outdir);
+    expect({ code: run.code, errors: run.stderr.match(/^.*(error|violation).*$/gim) }).toEqual({
+      code: 0,
+      errors: null,
+    });
+
+    const manifest = JSON.parse(readFileSync(path.join(run.outdir, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string; environment?: string }>;
+    };
+    expect(manifest.artifacts.WebhookAppTest).toMatchObject({
+      type: 'aws:cloudformation:stack',
+      environment: 'aws://111111111111/eu-central-1',
+    });
+
+    const template = JSON.parse(
+      readFileSync(path.join(run.outdir, 'WebhookAppTest.template.json'), 'utf8'),
+    ) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      Outputs: Record<string, unknown>;
+    };
+    const ofType = (type: string) =>
+      Object.values(template.Resources).filter((resource) => resource.Type === type);
+    expect(ofType('AWS::ApiGatewayV2::Stage').map((stage) => stage.Properties.DefaultRouteSettings)).toEqual([
+      { ThrottlingRateLimit: 4, ThrottlingBurstLimit: 8 },
+    ]);
+    expect(ofType('AWS::Logs::LogGroup').map((logGroup) => logGroup.Properties.RetentionInDays)).toEqual([
+      14, 14, 14, 14,
+    ]);
+    expect(Object.keys(template.Outputs).sort()).toEqual([
+      'ApiUrl',
+      'SecretArn',
+      'SignalRoleArn',
+      'StopRoleArn',
+    ]);
+
+    const report = JSON.parse(readFileSync(path.join(run.outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: unknown[];
+    };
+    expect(report.pluginReports).toEqual([]);
+  }, 120_000);
+
+  it('fails before synthesizing anything when a context value is unusable', async () => {
+    const run = await runApp({ throttleRateLimit: 'fast' });
+    outdirs.push(run.outdir);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('AppConfigError: context throttleRateLimit must be a number, got "fast"');
+  }, 60_000);
+});

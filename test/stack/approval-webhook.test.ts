@@ -1,0 +1,135 @@
+import { App, type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  ApprovalWebhook,
+  type ApprovalWebhookProps,
+  ApprovalWebhookPropsError,
+} from '../../lib/approval-webhook';
+import { cdkJsonContext } from './synth';
+
+// The construct dropped into someone else's app: a plain Stack in a concrete environment, every prop set.
+describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
+  let template: Template;
+  let webhook: ApprovalWebhook;
+  let stack: Stack;
+  let nagViolations: unknown[];
+
+  beforeAll(() => {
+    const app = new App({ context: cdkJsonContext() });
+    stack = new Stack(app, 'Host', { env: { account: '111111111111', region: 'eu-west-1' } });
+    webhook = new ApprovalWebhook(stack, 'Approvals', {
+      throttleRateLimit: 2.5,
+      throttleBurstLimit: 5,
+      logRetention: RetentionDays.ONE_WEEK,
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+      secretRemovalPolicy: RemovalPolicy.RETAIN,
+      logLevel: 'DEBUG',
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    app.synth();
+    template = Template.fromStack(stack);
+    nagViolations = new AwsSolutionsChecks().validateScope(app).violations;
+  });
+
+  const logicalId = (element: { node: { defaultChild?: unknown } }): string =>
+    stack.getLogicalId(element.node.defaultChild as CfnElement);
+
+  it('throttles the stage with the given rate and burst', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 2.5, ThrottlingBurstLimit: 5 },
+    });
+  });
+
+  it('applies the retention and removal policy to all four log groups', () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups).toHaveLength(4);
+    for (const logGroup of logGroups) {
+      expect(logGroup).toEqual({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 7 },
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+      });
+    }
+  });
+
+  it('retains the secret when asked to', () => {
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets.map((secret) => [secret.DeletionPolicy, secret.UpdateReplacePolicy])).toEqual([
+      ['Retain', 'Retain'],
+    ]);
+  });
+
+  it('passes the log level to every function', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL)).toEqual([
+      'DEBUG',
+      'DEBUG',
+      'DEBUG',
+    ]);
+  });
+
+  it('keeps pseudo parameters in the SSM resource even in a concrete environment', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(webhook.signalRole) }],
+      PolicyDocument: {
+        Statement: [
+          {},
+          {},
+          {
+            Action: 'ssm:SendAutomationSignal',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':ssm:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':automation-execution/*',
+                ],
+              ],
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('names the API after its construct path, so two webhooks in one account stay apart', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      Name: Match.stringLikeRegexp('^HostApprovals[A-F0-9]{8}$'),
+    });
+  });
+
+  it('leaves nothing for cdk-nag AwsSolutions to report (its acknowledgments travel with the construct)', () => {
+    expect(nagViolations).toEqual([]);
+  });
+});
+
+describe('ApprovalWebhook prop validation', () => {
+  const build = (props: ApprovalWebhookProps) => () =>
+    new ApprovalWebhook(new Stack(new App(), 'S'), 'W', props);
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses throttleRateLimit %p', (rate) => {
+    expect(build({ throttleRateLimit: rate })).toThrow(
+      new ApprovalWebhookPropsError(`throttleRateLimit must be a positive number, got ${rate}`),
+    );
+  });
+
+  it.each([0, -3, 1.5])('refuses throttleBurstLimit %p', (burst) => {
+    expect(build({ throttleBurstLimit: burst })).toThrow(
+      new ApprovalWebhookPropsError(`throttleBurstLimit must be a positive integer, got ${burst}`),
+    );
+  });
+
+  it('names the error class', () => {
+    expect(build({ throttleBurstLimit: 0 })).toThrow(ApprovalWebhookPropsError);
+    expect(new ApprovalWebhookPropsError('x').name).toBe('ApprovalWebhookPropsError');
+  });
+});

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App, type PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { ApprovalWebhookStack, type ApprovalWebhookStackProps } from '../../lib/approval-webhook-stack';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+
+/** The context of cdk.json (feature flags), so tests synthesize what `cdk synth` synthesizes. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: ApprovalWebhookStack;
+  readonly template: Template;
+  /** What cdk-nag AwsSolutions reports after acknowledgments: errors and warnings alike. */
+  readonly nag: PolicyValidationPluginReport;
+}
+
+/**
+ * Builds the stack the way lib/app.ts does (cdk.json context, cdk-nag registered on the app) and
+ * synthesizes it once, bundling the handlers with esbuild for real.
+ */
+export function synthesize(props: ApprovalWebhookStackProps = {}, stackId = 'TestWebhook'): Synthesized {
+  const app = new App({ context: cdkJsonContext() });
+  const stack = new ApprovalWebhookStack(app, stackId, props);
+  // Registered as in lib/app.ts: synthesis throws if an unacknowledged error remains.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+  const template = Template.fromStack(stack);
+  // The documented entry point for tests: it also returns warnings, which do not fail a synth.
+  const nag = new AwsSolutionsChecks().validateScope(app);
+  return { app, stack, template, nag };
+}
+
+export interface Acknowledgment {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Every `Validations.of(x).acknowledge()` in the tree, with the path it was made on. */
+export function acknowledgments(root: IConstruct): Acknowledgment[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          // aws-cdk-lib stores ids without a plugin prefix as annotation ids; cdk-nag strips the prefix.
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown }
+>;
+
+export function resources(template: Template): Resources {
+  return template.toJSON().Resources as Resources;
+}
