@@ -79,6 +79,8 @@ const baseEnvironment = (options: LocalStackOptions): Record<string, string> => 
   POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook-local',
   POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
   AWS_REGION: LOCAL_REGION,
+  // The runner's own process already warned once that Node 20 support ends; say it once, not per function.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
 const realSsmEnvironment = (options: LocalStackOptions): Record<string, string> => {

@@ -3,18 +3,14 @@
  * the form really posts what the handlers expect, without JavaScript, and without leaking the
  * token through Referer. Skipped, loudly, when no Chromium is installed (CHROMIUM_PATH overrides).
  */
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { isPageAction } from '../../lambda/pages/actions';
 import { renderConfirmationPage } from '../../lambda/pages/confirmation-page';
 import { HTML_SECURITY_HEADERS } from '../../lambda/pages/headers';
 import { renderResultPage } from '../../lambda/pages/result-page';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM}`);
+import { describeWithBrowser, launchChromium } from '../support/chromium';
 
 const EXECUTION_ID = '0b7e4c1a-3f2d-4e8b-9a61-2c5d8f0e1a22';
 // Characters that must survive the round trip: + / = from base64, and ones that need encoding.
@@ -88,10 +84,7 @@ describeWithBrowser('pages in Chromium', () => {
   };
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

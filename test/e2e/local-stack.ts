@@ -1,0 +1,85 @@
+/** The local stack for end-to-end tests: simulator, local API with worker functions, a temp secret store. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DescribeAutomationStepExecutionsCommand,
+  type ExecutionMode,
+  GetAutomationExecutionCommand,
+  type SSMClient,
+  StartAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
+import { type LocalStack, signedLinks, startLocalStack } from '../../local/runner';
+
+export interface E2E {
+  readonly stack: LocalStack;
+  readonly ssm: SSMClient;
+  readonly secretFile: string;
+  start(
+    document: string,
+    options?: { parameters?: Record<string, string[]>; mode?: ExecutionMode },
+  ): Promise<string>;
+  status(executionId: string): Promise<string | undefined>;
+  steps(executionId: string): Promise<{ name?: string; status?: string; id?: string }[]>;
+  post(
+    path: string,
+    init?: { json?: unknown; form?: Record<string, string>; token?: string | null },
+  ): Promise<Response>;
+  links(executionId: string, approver?: string): ReturnType<typeof signedLinks>;
+  close(): Promise<void>;
+}
+
+export const startE2E = async (): Promise<E2E> => {
+  const secretFile = path.join(mkdtempSync(path.join(tmpdir(), 'sawh-e2e-')), 'secrets.json');
+  const stack = await startLocalStack({
+    apiPort: 0,
+    simulatorPort: 0,
+    secretFile,
+    demo: false,
+    logLevel: 'SILENT',
+  });
+  const ssm = stack.operatorSsm as SSMClient;
+  return {
+    stack,
+    ssm,
+    secretFile,
+    start: async (document, options = {}) => {
+      const started = await ssm.send(
+        new StartAutomationExecutionCommand({
+          DocumentName: document,
+          ...(options.parameters ? { Parameters: options.parameters } : {}),
+          ...(options.mode ? { Mode: options.mode } : {}),
+        }),
+      );
+      return started.AutomationExecutionId as string;
+    },
+    status: async (executionId) =>
+      (await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: executionId })))
+        .AutomationExecution?.AutomationExecutionStatus,
+    steps: async (executionId) =>
+      (
+        (await ssm.send(new DescribeAutomationStepExecutionsCommand({ AutomationExecutionId: executionId })))
+          .StepExecutions ?? []
+      ).map((step) => ({ name: step.StepName, status: step.StepStatus, id: step.StepExecutionId })),
+    post: (route, init = {}) => {
+      const headers: Record<string, string> = {};
+      if (init.token !== null) headers.authorization = `Bearer ${init.token ?? stack.apiToken}`;
+      let body: string | undefined;
+      if (init.form) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(init.form).toString();
+      } else if (init.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${stack.apiUrl}${route}`, {
+        method: 'POST',
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+    },
+    links: (executionId, approver = 'alice@example.com') =>
+      signedLinks(secretFile, stack.apiUrl, executionId, approver),
+    close: () => stack.close(),
+  };
+};
