@@ -3,7 +3,7 @@
  * invokes the very handler module Lambda runs for that route (FUNCTION_ENTRIES, the CDK stack's table).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { FUNCTION_ENTRIES, type FunctionName } from '../lambda/routes';
 import { toApiGatewayEvent } from './api-gateway-event';
 import type { Invocation, InvocationReply, WorkerData } from './function-worker';
+import { readBody } from './read-body';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
@@ -90,18 +91,6 @@ export const startFunction = async (
     stop: () => worker.terminate(),
   };
 };
-
-const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 
 const send = (
   response: ServerResponse,

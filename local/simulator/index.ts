@@ -2,7 +2,7 @@
  * The embedded SSM Automation simulator: an HTTP server that speaks SSM's wire protocol for
  * StartAutomationExecution, GetAutomationExecution, DescribeAutomationStepExecutions,
  * SendAutomationSignal and StopAutomationExecution, so that the unmodified AWS SDK and AWS CLI work
- * against it. See ASSUMPTIONS.md for where it decides what AWS does not document.
+ * against it. README.md ("What the simulator assumes") lists where it decides what AWS does not document.
  */
 import { join } from 'node:path';
 import { AutomationEngine } from './engine';

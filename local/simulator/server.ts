@@ -3,24 +3,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../read-body';
 import { handleRequest, type ProtocolDependencies } from './protocol';
 import type { ReceivedRequest } from './sigv4';
 
 /** Larger bodies are refused with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-/** The body, or undefined when it is larger than MAX_BODY_BYTES (the rest is read and dropped). */
-const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
-    req.on('error', reject);
-  });
 
 const headersOf = (req: IncomingMessage): Record<string, string> => {
   const headers: Record<string, string> = {};
@@ -35,7 +23,7 @@ const listener =
   async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: Buffer | undefined;
     try {
-      body = await readBody(req);
+      body = await readBody(req, MAX_BODY_BYTES);
     } catch {
       // The client went away mid-request: there is no one to answer.
       return;
