@@ -27,11 +27,15 @@ export const SECRETS_MANAGER_CLIENT_CONFIG: SecretsManagerClientConfig = {
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
 };
 
-export type ConfigSource = () => Promise<AuthConfig>;
+/** Reads the config; `fresh` skips the cache (see `withKeyRefresh`). */
+export type ConfigSource = (options?: { readonly fresh?: boolean }) => Promise<AuthConfig>;
 
 /** The part of Powertools' SecretsProvider used here (tests pass a provider with a mocked client). */
 export interface SecretProvider {
-  get(name: string, options: { maxAge: number }): Promise<string | Uint8Array | undefined>;
+  get(
+    name: string,
+    options: { maxAge: number; forceFetch?: boolean },
+  ): Promise<string | Uint8Array | undefined>;
 }
 
 /**
@@ -46,10 +50,10 @@ export function createSecretsManagerConfigSource(
   maxAgeSeconds: number = DEFAULT_MAX_AGE_SECONDS,
 ): ConfigSource {
   let last: { text: string; config: AuthConfig } | undefined;
-  return async () => {
+  return async (options = {}) => {
     let value: string | Uint8Array | undefined;
     try {
-      value = await provider.get(secretId, { maxAge: maxAgeSeconds });
+      value = await provider.get(secretId, { maxAge: maxAgeSeconds, forceFetch: options.fresh === true });
     } catch (error) {
       throw new ConfigurationError(`Could not read the auth secret ${secretId} from Secrets Manager`, {
         cause: error,
@@ -82,8 +86,8 @@ export function createFileConfigSource(path: string, options: FileSourceOptions 
   const now = options.now ?? Date.now;
   const readFile = options.readFile ?? ((file: string) => nodeReadFile(file, 'utf8'));
   let cached: { expiresAt: number; config: AuthConfig } | undefined;
-  return async () => {
-    if (cached !== undefined && now() <= cached.expiresAt) {
+  return async (options = {}) => {
+    if (cached !== undefined && now() <= cached.expiresAt && options.fresh !== true) {
       return cached.config;
     }
     let text: string;
@@ -166,13 +170,17 @@ let current: { key: string; source: ConfigSource } | undefined;
  */
 export async function loadAuthConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
+  options: { readonly fresh?: boolean } = {},
 ): Promise<AuthConfig> {
   const key = JSON.stringify([env.APP_SECRET_ARN, env.APP_SECRET_FILE, env.APP_SECRET_MAX_AGE_SECONDS]);
   if (current?.key !== key) {
     current = { key, source: configSourceFromEnv(env) };
   }
-  return current.source();
+  return current.source(options);
 }
+
+/** `loadAuthConfig` for this process's environment: what the handlers use. */
+export const authConfigFromEnvironment: ConfigSource = (options) => loadAuthConfig(process.env, options);
 
 /** Forgets every cached value (tests; the local runner after it changed the secret file itself). */
 export function clearAuthConfigCache(): void {

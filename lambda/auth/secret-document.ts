@@ -204,6 +204,31 @@ export function withRotatedLinkKey(document: SecretDocument, kid: string, linkKe
   return next;
 }
 
+/**
+ * The document without the link keys `kids`: links signed with them stop verifying. All or nothing:
+ * refuses an unknown key id and the active key (new links would have no key to be signed with). The
+ * active key is always present, so this never removes the last key.
+ */
+export function withoutLinkKeys(document: SecretDocument, kids: readonly string[]): SecretDocument {
+  const config = validateSecretDocument(document);
+  for (const kid of kids) {
+    if (!config.linkKeys.has(kid)) {
+      throw new SecretDocumentError(`No link key with id "${kid}"`);
+    }
+    if (kid === config.activeLinkKeyId) {
+      throw new SecretDocumentError(
+        config.linkKeys.size === 1
+          ? `Link key "${kid}" is the only link key; rotate first, then retire it`
+          : `Link key "${kid}" is the active key (it signs new links); rotate first, then retire it`,
+      );
+    }
+  }
+  const retired = new Set(kids.map((kid) => `${LINK_KEY_PREFIX}${kid}`));
+  const next = Object.fromEntries(Object.entries(document).filter(([property]) => !retired.has(property)));
+  validateSecretDocument(next);
+  return next;
+}
+
 /** The stored form: pretty JSON with a final newline (readable when someone has to look at the file). */
 export function serializeSecretDocument(document: SecretDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -3,8 +3,9 @@
  * unfurlers prefetch links, so only the page's button (a POST to the action route) signals SSM. This
  * function holds no SSM permission at all.
  */
-import { loadAuthConfig } from '../auth/config-source';
+import { authConfigFromEnvironment } from '../auth/config-source';
 import { commentRoom } from '../auth/identity-comment';
+import { withKeyRefresh } from '../auth/key-refresh';
 import { authorizeLink, LINK_ACTIONS, type LinkAction, verifyLinkToken } from '../auth/link-token';
 import { AuthenticationError, ValidationError } from '../core/errors';
 import type { WebhookEvent, WebhookResult } from '../core/event';
@@ -30,7 +31,7 @@ export const confirmRoute = async (event: WebhookEvent): Promise<WebhookResult> 
   if (!token) {
     throw new AuthenticationError('missing-credentials', 'This page needs the signed link it was sent with.');
   }
-  const claims = await verifyLinkToken(await loadAuthConfig(), token);
+  const claims = await withKeyRefresh(authConfigFromEnvironment, (config) => verifyLinkToken(config, token));
   authorizeLink(claims, executionId, action);
   // The comment box takes only what fits in SSM's Comment after who acted, so nothing is cut later.
   const identity = { kind: 'link', channel: 'link', name: claims.approver, tokenId: claims.tokenId } as const;

@@ -1,6 +1,6 @@
 /** POST /executions/{id}/approve | reject | signal → SendAutomationSignal. */
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { loadAuthConfig } from '../auth/config-source';
+import { authConfigFromEnvironment } from '../auth/config-source';
 import { logDecision } from '../core/decision-log';
 import { prepareSignal, type SignalAction } from '../core/decisions';
 import { requireIdentity, responseFormatFor, type WebhookEvent, type WebhookResult } from '../core/event';
@@ -29,4 +29,4 @@ export const signalRoute =
     });
   };
 
-export const handler = httpHandler(signalRoute(ssm), { authenticateWith: loadAuthConfig });
+export const handler = httpHandler(signalRoute(ssm), { authenticateWith: authConfigFromEnvironment });

@@ -1,6 +1,6 @@
 /** POST /executions/{id}/stop → StopAutomationExecution (Cancel by default, or Complete). */
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { loadAuthConfig } from '../auth/config-source';
+import { authConfigFromEnvironment } from '../auth/config-source';
 import { logDecision } from '../core/decision-log';
 import { prepareStop } from '../core/decisions';
 import { requireIdentity, responseFormatFor, type WebhookEvent, type WebhookResult } from '../core/event';
@@ -23,4 +23,4 @@ export const stopRoute =
     return decisionResponse(responseFormatFor(event), result, { recordedFor: identity.name, at: new Date() });
   };
 
-export const handler = httpHandler(stopRoute(ssm), { authenticateWith: loadAuthConfig });
+export const handler = httpHandler(stopRoute(ssm), { authenticateWith: authConfigFromEnvironment });

@@ -6,13 +6,14 @@
  */
 import type { MiddlewareObj, Request } from '@middy/core';
 import { authenticate } from '../auth/authenticate';
+import type { ConfigSource } from '../auth/config-source';
+import { withKeyRefresh } from '../auth/key-refresh';
 import type { MutatingAction } from '../auth/link-token';
-import type { AuthConfig } from '../auth/secret-document';
 import { ValidationError } from '../core/errors';
 import type { WebhookEvent } from '../core/event';
 import { routeOf } from '../core/route';
 
-export const authenticateCaller = (loadConfig: () => Promise<AuthConfig>): MiddlewareObj => ({
+export const authenticateCaller = (loadConfig: ConfigSource): MiddlewareObj => ({
   before: async (request: Request) => {
     const event = request.event as WebhookEvent;
     const { action } = routeOf(event);
@@ -22,11 +23,12 @@ export const authenticateCaller = (loadConfig: () => Promise<AuthConfig>): Middl
       throw new ValidationError('invalid-field', "'token' must be a single string.");
     }
     const executionId = event.pathParameters?.executionId ?? '';
-    const config = await loadConfig();
-    event.identity = await authenticate(
-      config,
-      { authorization: event.headers.authorization, linkToken },
-      { executionId, action: action as MutatingAction },
+    event.identity = await withKeyRefresh(loadConfig, (config) =>
+      authenticate(
+        config,
+        { authorization: event.headers.authorization, linkToken },
+        { executionId, action: action as MutatingAction },
+      ),
     );
     delete event.body.token;
   },

@@ -7,7 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { AuthConfig } from '../auth/secret-document';
+import type { ConfigSource } from '../auth/config-source';
 import type { WebhookEvent, WebhookResult } from '../core/event';
 import { logger } from '../core/logger';
 import { routeOf } from '../core/route';
@@ -17,7 +17,7 @@ import { requestBody } from './request-body';
 
 export interface ChainOptions {
   /** Routes that change an execution authenticate the caller; the confirmation page checks its link itself. */
-  readonly authenticateWith?: () => Promise<AuthConfig>;
+  readonly authenticateWith?: ConfigSource;
 }
 
 /** Log keys for every line of the request; the raw id is cut short, it is not validated yet. */

@@ -84,6 +84,24 @@ describe('createSecretsManagerConfigSource (Powertools provider, mocked Secrets 
     expect(getCalls()).toEqual([{ SecretId: SECRET_ARN }]);
   });
 
+  it('reads again within maxAge when asked for a fresh value (a key id it has not seen yet)', async () => {
+    // Given
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: documentText('k1') })
+      .resolvesOnce({ SecretString: documentText('k0') });
+    const source = createSecretsManagerConfigSource(provider, SECRET_ARN, 300);
+    const first = await source();
+
+    // When
+    const fresh = await source({ fresh: true });
+
+    // Then
+    expect(fresh).not.toBe(first);
+    expect(fresh.activeLinkKeyId).toBe('k0');
+    expect(getCalls()).toEqual([{ SecretId: SECRET_ARN }, { SecretId: SECRET_ARN }]);
+  });
+
   it('uses the cached value up to maxAge and reads again after it', async () => {
     // Given
     secretsManager
@@ -346,7 +364,7 @@ describe('configSourceFromEnv and loadAuthConfig', () => {
 
     // Then
     expect(config).toEqual(expectedConfig());
-    expect(get.mock.calls).toEqual([[SECRET_ARN, { maxAge: 300 }]]);
+    expect(get.mock.calls).toEqual([[SECRET_ARN, { maxAge: 300, forceFetch: false }]]);
   });
 
   it('passes APP_SECRET_MAX_AGE_SECONDS to the provider', async () => {
@@ -357,7 +375,7 @@ describe('configSourceFromEnv and loadAuthConfig', () => {
       { secretsProvider: () => ({ get }) },
     )();
 
-    expect(get.mock.calls).toEqual([[SECRET_ARN, { maxAge: 0 }]]);
+    expect(get.mock.calls).toEqual([[SECRET_ARN, { maxAge: 0, forceFetch: false }]]);
   });
 
   it('reads the file named by APP_SECRET_FILE, caching with the given clock', async () => {

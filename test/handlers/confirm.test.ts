@@ -2,12 +2,16 @@
  * GET on a signed link renders a confirmation page and changes nothing: the confirm function has no SSM
  * client at all (asserted here by a mock that must never be called).
  */
+
+import { writeFileSync } from 'node:fs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { signLinkToken } from '../../lambda/auth/link-token';
+import { parseSecretDocument } from '../../lambda/auth/secret-document';
 import { escapeHtml } from '../../lambda/pages/html';
 import { PROBLEM_REASONS, type ProblemReason } from '../../lambda/pages/result-page';
 import { apiEvent, context } from '../support/events';
-import { link, useTestSecret } from '../support/secrets';
+import { link, SECRET_DOCUMENT, useTestSecret } from '../support/secrets';
 
 useTestSecret();
 const ssm = mockClient(SSMClient);
@@ -73,5 +77,32 @@ describe('GET /executions/{id}/{action}?token=…', () => {
     if (status === 401)
       expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="ssm-approval-webhook"/);
     expect(response.body).toContain(escapeHtml(PROBLEM_REASONS[reason as ProblemReason].heading));
+  });
+});
+
+describe('right after a link key rotation', () => {
+  it('a warm function re-reads the secret once for a key id it has not seen, and accepts the link', async () => {
+    // Given: the function has cached the secret (5 minutes by default)
+    const before = await link(ID, ['approve']);
+    expect((await get(`/executions/${ID}/approve?token=${before}`)).statusCode).toBe(200);
+    // When: the secret gains a new active key, and a link is signed with it
+    const file = process.env.APP_SECRET_FILE as string;
+    const rotated = {
+      ...SECRET_DOCUMENT,
+      activeLinkKeyId: 'k2',
+      'linkKey.k2': 'k2-key-0123456789abcdefghijklmnopqrstuvwxyz_-',
+    };
+    writeFileSync(file, JSON.stringify(rotated));
+    const after = await signLinkToken(parseSecretDocument(JSON.stringify(rotated)), {
+      executionId: ID,
+      actions: ['approve'],
+      approver: 'bob@example.com',
+      ttlSeconds: 600,
+    });
+    // Then: both the new link and the old one work
+    const response = await get(`/executions/${ID}/approve?token=${after}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('bob@example.com');
+    expect((await get(`/executions/${ID}/approve?token=${before}`)).statusCode).toBe(200);
   });
 });

@@ -1,0 +1,292 @@
+/**
+ * `npm run keys -- list|rotate|retire ...`: the link signing keys in the secret document, for the local
+ * store and for a deployed stack's secret. Key values are never printed: `list` shows key ids, `rotate`
+ * prints the new key id on stdout (so `$(npm run -s keys -- rotate)` captures it) and its notes on stderr.
+ * The logic is in the exported functions.
+ */
+import { DEFAULT_MAX_AGE_SECONDS } from '../lambda/auth/config-source';
+import { MAX_LINK_TTL_SECONDS } from '../lambda/auth/link-token';
+import {
+  KEY_ID_PATTERN,
+  newLinkKeyValue,
+  type SecretDocument,
+  SecretDocumentError,
+  validateSecretDocument,
+  withoutLinkKeys,
+  withRotatedLinkKey,
+} from '../lambda/auth/secret-document';
+import { parseCommandLine, processDependencies, runTool, type ToolDependencies } from './link';
+import {
+  readSecretDocument,
+  type SecretSource,
+  type StoreDependencies,
+  secretSourceFromOptions,
+  UsageError,
+  updateSecretDocument,
+} from './secret-store';
+
+const CACHE_MINUTES = DEFAULT_MAX_AGE_SECONDS / 60;
+const MAX_LINK_TTL_DAYS = MAX_LINK_TTL_SECONDS / 86_400;
+
+export const KEYS_USAGE = `Usage: npm run keys -- list                 [--secret-file PATH | --secret-id ARN]
+       npm run keys -- rotate [--kid KID]    [--secret-file PATH | --secret-id ARN]
+       npm run keys -- retire <kid> [<kid>...] [--secret-file PATH | --secret-id ARN]
+
+The keys that sign links (HS256). The active key signs new links; every listed key verifies them.
+  list    prints the key ids, the active one marked "(active)"; never a key value
+  rotate  adds a fresh random key and makes it the active one; the older keys stay, so links already
+          sent keep working. Retire them once every link signed with them has expired.
+  retire  removes keys: links signed with them stop working once the functions re-read the secret
+          (${CACHE_MINUTES} minutes by default). The active key cannot be retired.
+
+  --kid          the id of the new key, 1-32 characters from A-Z a-z 0-9 _ -
+                 (default: the active id with its number increased, e.g. k1 -> k2, local-1 -> local-2)
+  --secret-file  the secret document (default .local/secrets.json, created on first use)
+  --secret-id    the deployed secret instead (Secrets Manager; uses your AWS credentials)
+  -h, --help     show this help
+`;
+
+export type KeysCommand =
+  | { readonly command: 'list'; readonly source: SecretSource }
+  | { readonly command: 'rotate'; readonly kid: string | undefined; readonly source: SecretSource }
+  | { readonly command: 'retire'; readonly kids: readonly string[]; readonly source: SecretSource };
+
+/** The tool's dependencies; `randomBytes` makes the new key predictable in tests. */
+export interface KeysDependencies extends ToolDependencies {
+  readonly randomBytes?: (size: number) => Buffer;
+}
+
+const KEY_ID_RULE = 'use 1-32 characters from A-Z a-z 0-9 _ -';
+
+/** The keys command line → a command, or 'help'. Every mistake is a UsageError. */
+export function parseKeysArguments(
+  argv: readonly string[],
+  cwd: string = process.cwd(),
+): KeysCommand | 'help' {
+  const { values, positionals } = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      kid: { type: 'string' },
+      'secret-file': { type: 'string' },
+      'secret-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    return 'help';
+  }
+  const [command, ...rest] = positionals;
+  if (command === undefined) {
+    throw new UsageError('Missing command: list, rotate or retire');
+  }
+  if (command !== 'list' && command !== 'rotate' && command !== 'retire') {
+    throw new UsageError(`Unknown command "${command}": use list, rotate or retire`);
+  }
+  if (values.kid !== undefined && command !== 'rotate') {
+    throw new UsageError(`--kid is only for "rotate"; "${command}" does not take it`);
+  }
+  const source = () => secretSourceFromOptions(values, cwd);
+  switch (command) {
+    case 'list':
+      if (rest.length > 0) {
+        throw new UsageError('"list" takes no arguments');
+      }
+      return { command, source: source() };
+    case 'rotate': {
+      if (rest.length > 0) {
+        throw new UsageError('"rotate" takes no arguments; choose the new key id with --kid');
+      }
+      const kid = values.kid;
+      if (kid !== undefined && !KEY_ID_PATTERN.test(kid)) {
+        throw new UsageError(`Invalid --kid "${kid}": ${KEY_ID_RULE}`);
+      }
+      return { command, kid, source: source() };
+    }
+    case 'retire':
+      return { command, kids: parseRetiredKeyIds(rest), source: source() };
+  }
+}
+
+function parseRetiredKeyIds(kids: readonly string[]): string[] {
+  if (kids.length === 0) {
+    throw new UsageError('"retire" needs at least one key id');
+  }
+  const seen = new Set<string>();
+  for (const kid of kids) {
+    if (!KEY_ID_PATTERN.test(kid)) {
+      throw new UsageError(`Invalid key id "${kid}": ${KEY_ID_RULE}`);
+    }
+    if (seen.has(kid)) {
+      throw new UsageError(`Key id "${kid}" is given more than once`);
+    }
+    seen.add(kid);
+  }
+  return [...kids];
+}
+
+const NUMBERED_KEY_ID = /^(.*?)(\d+)$/;
+const DIGITS = /^\d+$/;
+
+/**
+ * The id for the next key, derived from the active one: its trailing number plus one, above every
+ * existing id with the same prefix (k1 → k2, local-1 → local-2, k09 → k10 keeping the zero padding;
+ * with k1 active and k7 present, k8). An active id without a trailing number counts as 1: prod → prod-2.
+ *
+ * Assumption: the active key's naming is the one the operator follows, so other schemes in the same
+ * document (e.g. local-<n> next to k<n>) are ignored. A retired id can come back only when it was above
+ * every remaining one; a link signed with the retired key then fails its signature check (a random key
+ * of the same name) instead of the key lookup: still refused.
+ */
+export function nextLinkKeyId(kids: Iterable<string>, activeKid: string): string {
+  const match = NUMBERED_KEY_ID.exec(activeKid);
+  const prefix = match === null ? `${activeKid}-` : (match[1] as string);
+  const width = match === null ? 1 : (match[2] as string).length;
+  // BigInt: an id may carry up to 32 digits, beyond Number's exact integers.
+  let highest = match === null ? 1n : 0n;
+  for (const kid of kids) {
+    const suffix = kid.slice(prefix.length);
+    if (kid.startsWith(prefix) && DIGITS.test(suffix) && BigInt(suffix) > highest) {
+      highest = BigInt(suffix);
+    }
+  }
+  const next = `${prefix}${(highest + 1n).toString().padStart(width, '0')}`;
+  if (!KEY_ID_PATTERN.test(next)) {
+    throw new SecretDocumentError(
+      `Cannot derive a key id from "${activeKid}" (the next one would be longer than 32 characters); choose one with --kid`,
+    );
+  }
+  return next;
+}
+
+export interface LinkKeyIds {
+  /** In stored order, which is the order they were added unless someone edited the document. */
+  readonly kids: readonly string[];
+  readonly activeKid: string;
+}
+
+/** The key ids of a document (validated first). */
+export function linkKeyIds(document: SecretDocument): LinkKeyIds {
+  const config = validateSecretDocument(document);
+  return { kids: [...config.linkKeys.keys()], activeKid: config.activeLinkKeyId };
+}
+
+export async function listLinkKeys(
+  source: SecretSource,
+  dependencies: StoreDependencies,
+): Promise<LinkKeyIds> {
+  return linkKeyIds(await readSecretDocument(source, dependencies));
+}
+
+export interface RotatedLinkKey {
+  /** The id of the new, now active key. */
+  readonly kid: string;
+  /** The ids of the keys that stay and keep verifying, in stored order. */
+  readonly kept: readonly string[];
+}
+
+/** Adds a fresh key (32 random bytes, base64url) under `kid`, or the derived next id, and activates it. */
+export async function rotateLinkKey(
+  source: SecretSource,
+  requestedKid: string | undefined,
+  dependencies: StoreDependencies,
+): Promise<RotatedLinkKey> {
+  const next = await updateSecretDocument(
+    source,
+    (document) => {
+      const { kids, activeKid } = linkKeyIds(document);
+      const kid = requestedKid ?? nextLinkKeyId(kids, activeKid);
+      return withRotatedLinkKey(document, kid, newLinkKeyValue(dependencies.randomBytes));
+    },
+    dependencies,
+  );
+  const { kids, activeKid } = linkKeyIds(next);
+  return { kid: activeKid, kept: kids.filter((kid) => kid !== activeKid) };
+}
+
+/** Removes the keys, all or none: one refused id leaves the document unchanged. Returns what remains. */
+export async function retireLinkKeys(
+  source: SecretSource,
+  kids: readonly string[],
+  dependencies: StoreDependencies,
+): Promise<LinkKeyIds> {
+  const next = await updateSecretDocument(
+    source,
+    (document) => withoutLinkKeys(document, kids),
+    dependencies,
+  );
+  return linkKeyIds(next);
+}
+
+const describe = (source: SecretSource): string =>
+  source.kind === 'file' ? source.path : `Secrets Manager secret ${source.secretId}`;
+
+/** A word the shell passes through as it is: quoted only when it has to be. */
+const shellWord = (word: string): string =>
+  /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+
+const sourceArguments = (source: SecretSource): string =>
+  source.kind === 'file'
+    ? `--secret-file ${shellWord(source.path)}`
+    : `--secret-id ${shellWord(source.secretId)}`;
+
+const quotedList = (kids: readonly string[]): string => kids.map((kid) => `"${kid}"`).join(', ');
+
+function rotationNotes(source: SecretSource, rotated: RotatedLinkKey, now: Date): string {
+  const retireBy = new Date(now.getTime() + MAX_LINK_TTL_SECONDS * 1000).toISOString();
+  return (
+    `Added link key "${rotated.kid}" to ${describe(source)}; it signs new links from now on.\n` +
+    `Kept, still verifying the links already sent: ${quotedList(rotated.kept)}.\n` +
+    `New links work at once: a function that meets a key id it has not cached re-reads the secret.\n` +
+    'Retire the old keys once every link signed with them has expired, i.e. after the longest --ttl handed out ' +
+    `(at most ${MAX_LINK_TTL_DAYS} days: by ${retireBy} at the latest):\n` +
+    `  npm run keys -- retire ${rotated.kept.join(' ')} ${sourceArguments(source)}\n`
+  );
+}
+
+export async function runKeysCommand(
+  argv: readonly string[],
+  dependencies: KeysDependencies,
+): Promise<number> {
+  return runTool(dependencies, async () => {
+    const parsed = parseKeysArguments(argv, dependencies.cwd);
+    if (parsed === 'help') {
+      dependencies.stdout(KEYS_USAGE);
+      return;
+    }
+    switch (parsed.command) {
+      case 'list': {
+        const { kids, activeKid } = await listLinkKeys(parsed.source, dependencies);
+        dependencies.stdout(
+          kids.map((kid) => (kid === activeKid ? `${kid} (active)\n` : `${kid}\n`)).join(''),
+        );
+        return;
+      }
+      case 'rotate': {
+        const rotated = await rotateLinkKey(parsed.source, parsed.kid, dependencies);
+        dependencies.stdout(`${rotated.kid}\n`);
+        dependencies.stderr(rotationNotes(parsed.source, rotated, dependencies.now?.() ?? new Date()));
+        return;
+      }
+      case 'retire': {
+        const { kids, activeKid } = await retireLinkKeys(parsed.source, parsed.kids, dependencies);
+        const noun = parsed.kids.length === 1 ? 'key' : 'keys';
+        dependencies.stderr(
+          `Retired link ${noun} ${quotedList(parsed.kids)} from ${describe(parsed.source)}. Links signed with ` +
+            `${parsed.kids.length === 1 ? 'it' : 'them'} stop working once the functions re-read the secret ` +
+            `(${CACHE_MINUTES} minutes by default).\n` +
+            `Remaining: ${quotedList(kids)}; active: "${activeKid}".\n`,
+        );
+        return;
+      }
+    }
+  });
+}
+
+// tsx runs these tools as CommonJS (package.json has no "type": "module"), so this tells "run" from "import".
+if (require.main === module) {
+  runKeysCommand(process.argv.slice(2), processDependencies()).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,498 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { signLinkToken, verifyLinkToken } from '../../lambda/auth/link-token';
+import {
+  parseSecretDocument,
+  SecretDocumentError,
+  serializeSecretDocument,
+  withoutLinkKeys,
+} from '../../lambda/auth/secret-document';
+import { AuthenticationError } from '../../lambda/core/errors';
+import {
+  KEYS_USAGE,
+  type KeysCommand,
+  type KeysDependencies,
+  nextLinkKeyId,
+  parseKeysArguments,
+  runKeysCommand,
+} from '../../local/keys';
+import { UsageError, writeSecretFile } from '../../local/secret-store';
+import { describeError, EXECUTION_ID, JIRA_SHA256, KEY, rejectionOf, thrownBy } from './fixtures';
+
+/** What `newLinkKeyValue` makes of the bytes 0..31. */
+const counting = Buffer.from(Array.from({ length: 32 }, (_, index) => index));
+const COUNTING_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+const NOW = new Date('2025-03-01T12:00:00.000Z');
+const THIRTY_DAYS_LATER = '2025-03-31T12:00:00.000Z';
+const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-AbCdEf';
+const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+
+/** A deployed-style document: two keys, an API client and a property this tool must leave alone. */
+const twoKeys = {
+  activeLinkKeyId: 'k1',
+  'linkKey.k0': KEY.k0,
+  'linkKey.k1': KEY.k1,
+  apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+  slackSigningSecret: 'kept as it is',
+};
+
+describe('parseKeysArguments', () => {
+  const local = { kind: 'file', path: '/repo/.local/secrets.json' } as const;
+
+  it.each<[string[], KeysCommand]>([
+    [['list'], { command: 'list', source: local }],
+    [['rotate'], { command: 'rotate', kid: undefined, source: local }],
+    [
+      ['rotate', '--kid', 'k2024-06_b', '--secret-id', 'arn:x'],
+      { command: 'rotate', kid: 'k2024-06_b', source: { kind: 'secrets-manager', secretId: 'arn:x' } },
+    ],
+    [['rotate', '--kid', 'k'.repeat(32)], { command: 'rotate', kid: 'k'.repeat(32), source: local }],
+    [
+      ['retire', 'k0', 'local-1', '--secret-file', '/tmp/s.json'],
+      { command: 'retire', kids: ['k0', 'local-1'], source: { kind: 'file', path: '/tmp/s.json' } },
+    ],
+  ])('%j', (argv, expected) => {
+    expect(parseKeysArguments(argv, '/repo')).toEqual(expected);
+  });
+
+  it.each([['--help'], ['rotate', '-h'], ['retire', '--help']])('%j asks for help', (...argv) => {
+    expect(parseKeysArguments(argv, '/repo')).toBe('help');
+  });
+
+  it.each<[string[], string]>([
+    [[], 'Missing command: list, rotate or retire'],
+    [['delete', 'k1'], 'Unknown command "delete": use list, rotate or retire'],
+    [['list', 'k1'], '"list" takes no arguments'],
+    [['rotate', 'k2'], '"rotate" takes no arguments; choose the new key id with --kid'],
+    [['rotate', '--kid', 'k 2'], 'Invalid --kid "k 2": use 1-32 characters from A-Z a-z 0-9 _ -'],
+    [['rotate', '--kid', ''], 'Invalid --kid "": use 1-32 characters from A-Z a-z 0-9 _ -'],
+    [
+      ['rotate', '--kid', 'k'.repeat(33)],
+      `Invalid --kid "${'k'.repeat(33)}": use 1-32 characters from A-Z a-z 0-9 _ -`,
+    ],
+    [['rotate', '--kid'], "Option '--kid <value>' argument missing"],
+    [['list', '--kid', 'k2'], '--kid is only for "rotate"; "list" does not take it'],
+    [['retire', 'k1', '--kid', 'k2'], '--kid is only for "rotate"; "retire" does not take it'],
+    [['retire'], '"retire" needs at least one key id'],
+    [['retire', 'k0', 'linkKey.k1'], 'Invalid key id "linkKey.k1": use 1-32 characters from A-Z a-z 0-9 _ -'],
+    [['retire', 'k0', 'k1', 'k0'], 'Key id "k0" is given more than once'],
+    [
+      ['rotate', '--secret-file', 'a', '--secret-id', 'b'],
+      'Use either --secret-file or --secret-id, not both',
+    ],
+    [
+      ['rotate', '--force'],
+      "Unknown option '--force'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--force\"",
+    ],
+  ])('refuses %j', (argv, message) => {
+    const error = thrownBy(() => parseKeysArguments(argv, '/repo'));
+
+    expect(error).toBeInstanceOf(UsageError);
+    expect(describeError(error)).toEqual({ name: 'UsageError', message });
+  });
+});
+
+describe('nextLinkKeyId', () => {
+  it.each<[string[], string, string]>([
+    [['k1'], 'k1', 'k2'],
+    [['local-1'], 'local-1', 'local-2'],
+    [['k0', 'k1'], 'k1', 'k2'],
+    [['k1', 'k7'], 'k1', 'k8'],
+    [['k9'], 'k9', 'k10'],
+    [['k09'], 'k09', 'k10'],
+    [['k001', 'k002'], 'k002', 'k003'],
+    [['k1', 'local-3', 'k-5', 'kx2'], 'k1', 'k2'],
+    [['9'], '9', '10'],
+    [['prod'], 'prod', 'prod-2'],
+    [['prod', 'prod-4'], 'prod', 'prod-5'],
+    [['prod', 'prod-2'], 'prod-2', 'prod-3'],
+    [[`k${'9'.repeat(30)}`], `k${'9'.repeat(30)}`, `k1${'0'.repeat(30)}`],
+  ])('keys %j, active %s → %s', (kids, active, expected) => {
+    expect(nextLinkKeyId(kids, active)).toBe(expected);
+  });
+
+  it.each([`k${'9'.repeat(31)}`, 'p'.repeat(31)])(
+    'refuses to derive beyond 32 characters from %s',
+    (active) => {
+      const error = thrownBy(() => nextLinkKeyId([active], active));
+
+      expect(describeError(error)).toEqual({
+        name: 'SecretDocumentError',
+        message: `Cannot derive a key id from "${active}" (the next one would be longer than 32 characters); choose one with --kid`,
+      });
+    },
+  );
+});
+
+describe('withoutLinkKeys', () => {
+  it('removes only those keys, keeping every other property in order', () => {
+    const next = withoutLinkKeys(twoKeys, ['k0']);
+
+    expect(JSON.stringify(next)).toBe(
+      JSON.stringify({
+        activeLinkKeyId: 'k1',
+        'linkKey.k1': KEY.k1,
+        apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+        slackSigningSecret: 'kept as it is',
+      }),
+    );
+    expect(twoKeys['linkKey.k0']).toBe(KEY.k0);
+  });
+
+  it.each<[string, Record<string, unknown>, string[], string]>([
+    ['an unknown id', twoKeys, ['k0', 'k9'], 'No link key with id "k9"'],
+    [
+      'the active key',
+      twoKeys,
+      ['k1'],
+      'Link key "k1" is the active key (it signs new links); rotate first, then retire it',
+    ],
+    [
+      'the active key with the others',
+      twoKeys,
+      ['k0', 'k1'],
+      'Link key "k1" is the active key (it signs new links); rotate first, then retire it',
+    ],
+    [
+      'the only key',
+      { activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 },
+      ['k1'],
+      'Link key "k1" is the only link key; rotate first, then retire it',
+    ],
+  ])('refuses %s', (_case, document, kids, message) => {
+    const error = thrownBy(() => withoutLinkKeys(document, kids));
+
+    expect(error).toBeInstanceOf(SecretDocumentError);
+    expect(describeError(error)).toEqual({ name: 'SecretDocumentError', message });
+  });
+});
+
+describe('runKeysCommand', () => {
+  let directory: string;
+  let stdout: string[];
+  let stderr: string[];
+  const client = new SecretsManagerClient({ region: 'eu-west-1' });
+  const secretsManager = mockClient(client);
+  const dependencies = (): KeysDependencies => ({
+    stdout: (text) => stdout.push(text),
+    stderr: (text) => stderr.push(text),
+    secretsManager: () => client,
+    now: () => NOW,
+    cwd: directory,
+    randomBytes: () => counting,
+  });
+  const run = (...argv: string[]) => runKeysCommand(argv, dependencies());
+  /** Everything the tool printed, to check that no key value is among it. */
+  const printed = (): string => [...stdout, ...stderr].join('');
+  const clearOutput = (): void => {
+    stdout = [];
+    stderr = [];
+  };
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'keys-cli-'));
+    clearOutput();
+    secretsManager.reset();
+  });
+  afterEach(() => rm(directory, { recursive: true, force: true }));
+
+  describe('on a secret file', () => {
+    // A space in the name: the suggested retire command must quote it.
+    let file: string;
+    beforeEach(async () => {
+      file = join(directory, 'my secrets.json');
+      await writeSecretFile(file, twoKeys);
+    });
+
+    it('lists the key ids in stored order, marking the active one, and no key value', async () => {
+      expect(await run('list', '--secret-file', file)).toBe(0);
+
+      expect(stdout).toEqual(['k0\nk1 (active)\n']);
+      expect(stderr).toEqual([]);
+    });
+
+    it('rotates: a new k2 signs, k0 and k1 stay, the rest of the document is untouched (mode 0600)', async () => {
+      // When
+      const code = await run('rotate', '--secret-file', file);
+
+      // Then
+      expect(code).toBe(0);
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({
+          activeLinkKeyId: 'k2',
+          'linkKey.k0': KEY.k0,
+          'linkKey.k1': KEY.k1,
+          apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+          slackSigningSecret: 'kept as it is',
+          'linkKey.k2': COUNTING_KEY,
+        }),
+      );
+      expect(await mode(file)).toBe(0o600);
+      expect((await readdir(directory)).sort()).toEqual(['my secrets.json']);
+      expect(stdout).toEqual(['k2\n']);
+      expect(stderr).toEqual([
+        `Added link key "k2" to ${file}; it signs new links from now on.\n` +
+          'Kept, still verifying the links already sent: "k0", "k1".\n' +
+          'New links work at once: a function that meets a key id it has not cached re-reads the secret.\n' +
+          'Retire the old keys once every link signed with them has expired, i.e. after the longest --ttl handed out ' +
+          `(at most 30 days: by ${THIRTY_DAYS_LATER} at the latest):\n` +
+          `  npm run keys -- retire k0 k1 --secret-file '${file}'\n`,
+      ]);
+      for (const key of [KEY.k0, KEY.k1, COUNTING_KEY]) {
+        expect(printed()).not.toContain(key);
+      }
+    });
+
+    it('rotates to the --kid given, and refuses one that exists without changing the file', async () => {
+      expect(await run('rotate', '--kid', '2025-03', '--secret-file', file)).toBe(0);
+      expect(stdout).toEqual(['2025-03\n']);
+      const rotated = await readFile(file, 'utf8');
+      expect(JSON.parse(rotated)).toEqual({
+        ...twoKeys,
+        activeLinkKeyId: '2025-03',
+        'linkKey.2025-03': COUNTING_KEY,
+      });
+      clearOutput();
+
+      expect(await run('rotate', '--kid', 'k0', '--secret-file', file)).toBe(1);
+
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual(['Error: SecretDocumentError: A link key with id "k0" already exists\n']);
+      expect(await readFile(file, 'utf8')).toBe(rotated);
+    });
+
+    it('retires keys that are not active (mode 0600) and says what remains', async () => {
+      await run('rotate', '--secret-file', file);
+      clearOutput();
+
+      // When
+      const code = await run('retire', 'k0', 'k1', '--secret-file', file);
+
+      // Then
+      expect(code).toBe(0);
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({
+          activeLinkKeyId: 'k2',
+          apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+          slackSigningSecret: 'kept as it is',
+          'linkKey.k2': COUNTING_KEY,
+        }),
+      );
+      expect(await mode(file)).toBe(0o600);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Retired link keys "k0", "k1" from ${file}. Links signed with them stop working once the functions re-read the secret (5 minutes by default).\n` +
+          'Remaining: "k2"; active: "k2".\n',
+      ]);
+    });
+
+    it('words the retirement of one key in the singular', async () => {
+      expect(await run('retire', 'k0', '--secret-file', file)).toBe(0);
+
+      expect(stderr).toEqual([
+        `Retired link key "k0" from ${file}. Links signed with it stop working once the functions re-read the secret (5 minutes by default).\n` +
+          'Remaining: "k1"; active: "k1".\n',
+      ]);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+        activeLinkKeyId: 'k1',
+        'linkKey.k1': KEY.k1,
+        apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+        slackSigningSecret: 'kept as it is',
+      });
+    });
+
+    it.each<[string[], string]>([
+      [['k1'], 'Link key "k1" is the active key (it signs new links); rotate first, then retire it'],
+      [['k0', 'k1'], 'Link key "k1" is the active key (it signs new links); rotate first, then retire it'],
+      [['k0', 'k9'], 'No link key with id "k9"'],
+    ])('refuses to retire %j (exit 1) and changes nothing', async (kids, message) => {
+      const before = await readFile(file, 'utf8');
+
+      expect(await run('retire', ...kids, '--secret-file', file)).toBe(1);
+
+      expect(stderr).toEqual([`Error: SecretDocumentError: ${message}\n`]);
+      expect(await readFile(file, 'utf8')).toBe(before);
+    });
+
+    it('keeps links signed before a rotation working until their key is retired', async () => {
+      // Given a link signed with k1
+      const input = {
+        executionId: EXECUTION_ID,
+        actions: ['approve'] as const,
+        approver: 'a',
+        ttlSeconds: 600,
+      };
+      const before = parseSecretDocument(await readFile(file, 'utf8'));
+      const oldLink = await signLinkToken(before, input);
+
+      // When the key is rotated
+      await run('rotate', '--secret-file', file);
+
+      // Then the old link still verifies, and new links are signed with k2
+      const rotated = parseSecretDocument(await readFile(file, 'utf8'));
+      expect((await verifyLinkToken(rotated, oldLink)).keyId).toBe('k1');
+      const newLink = await signLinkToken(rotated, input);
+      expect((await verifyLinkToken(rotated, newLink)).keyId).toBe('k2');
+
+      // When k1 is retired
+      expect(await run('retire', 'k1', '--secret-file', file)).toBe(0);
+
+      // Then the old link is refused as signed with an unknown key, and the new one still verifies
+      const retired = parseSecretDocument(await readFile(file, 'utf8'));
+      const error = await rejectionOf(verifyLinkToken(retired, oldLink));
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(describeError(error)).toEqual({
+        name: 'AuthenticationError',
+        message: 'The link was signed with a key that is no longer accepted. Ask for a new link.',
+        status: 401,
+        reason: 'unknown-key-id',
+        cause: { name: 'Error', message: 'the "kid" header names no link key' },
+      });
+      expect((await verifyLinkToken(retired, newLink)).keyId).toBe('k2');
+    });
+  });
+
+  describe('on the default local store', () => {
+    it('creates it with local-1 on first use, then rotates to local-2', async () => {
+      const file = join(directory, '.local', 'secrets.json');
+
+      expect(await run('rotate')).toBe(0);
+
+      expect(stdout).toEqual(['local-2\n']);
+      expect(stderr[0]).toBe(
+        `Added link key "local-2" to ${file}; it signs new links from now on.\n` +
+          'Kept, still verifying the links already sent: "local-1".\n' +
+          'New links work at once: a function that meets a key id it has not cached re-reads the secret.\n' +
+          'Retire the old keys once every link signed with them has expired, i.e. after the longest --ttl handed out ' +
+          `(at most 30 days: by ${THIRTY_DAYS_LATER} at the latest):\n` +
+          `  npm run keys -- retire local-1 --secret-file ${file}\n`,
+      );
+      // Both keys come from `counting`: the store created local-1 with the same random source.
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+        activeLinkKeyId: 'local-2',
+        'linkKey.local-1': COUNTING_KEY,
+        'linkKey.local-2': COUNTING_KEY,
+        apiClients: [],
+      });
+      expect(await mode(file)).toBe(0o600);
+      clearOutput();
+
+      expect(await run('list')).toBe(0);
+      expect(stdout).toEqual(['local-1\nlocal-2 (active)\n']);
+    });
+  });
+
+  it('exits 2 for a usage error and 0 for --help', async () => {
+    expect(await run('retire')).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr).toEqual(['Error: "retire" needs at least one key id\nRun with --help for usage.\n']);
+    clearOutput();
+
+    expect(await run('--help')).toBe(0);
+    expect(stdout).toEqual([KEYS_USAGE]);
+    expect(stderr).toEqual([]);
+  });
+
+  describe('on the deployed secret (mocked Secrets Manager)', () => {
+    beforeEach(() => {
+      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(twoKeys) });
+      secretsManager.on(PutSecretValueCommand).resolves({});
+    });
+    const puts = () => secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
+    const gets = () => secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input);
+
+    it('rotates with GetSecretValue then PutSecretValue of the whole document, printing no key value', async () => {
+      // When
+      const code = await run('rotate', '--secret-id', SECRET_ID);
+
+      // Then
+      expect(code).toBe(0);
+      expect(gets()).toEqual([{ SecretId: SECRET_ID }]);
+      expect(puts()).toEqual([
+        {
+          SecretId: SECRET_ID,
+          SecretString: JSON.stringify({
+            activeLinkKeyId: 'k2',
+            'linkKey.k0': KEY.k0,
+            'linkKey.k1': KEY.k1,
+            apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+            slackSigningSecret: 'kept as it is',
+            'linkKey.k2': COUNTING_KEY,
+          }),
+        },
+      ]);
+      expect(stdout).toEqual(['k2\n']);
+      expect(stderr).toEqual([
+        `Added link key "k2" to Secrets Manager secret ${SECRET_ID}; it signs new links from now on.\n` +
+          'Kept, still verifying the links already sent: "k0", "k1".\n' +
+          'New links work at once: a function that meets a key id it has not cached re-reads the secret.\n' +
+          'Retire the old keys once every link signed with them has expired, i.e. after the longest --ttl handed out ' +
+          `(at most 30 days: by ${THIRTY_DAYS_LATER} at the latest):\n` +
+          `  npm run keys -- retire k0 k1 --secret-id ${SECRET_ID}\n`,
+      ]);
+      for (const key of [KEY.k0, KEY.k1, COUNTING_KEY]) {
+        expect(printed()).not.toContain(key);
+      }
+    });
+
+    it('retires a key with one PutSecretValue', async () => {
+      expect(await run('retire', 'k0', '--secret-id', SECRET_ID)).toBe(0);
+
+      expect(puts()).toEqual([
+        {
+          SecretId: SECRET_ID,
+          SecretString: JSON.stringify({
+            activeLinkKeyId: 'k1',
+            'linkKey.k1': KEY.k1,
+            apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
+            slackSigningSecret: 'kept as it is',
+          }),
+        },
+      ]);
+      expect(printed()).not.toContain(KEY.k1);
+    });
+
+    it('lists without writing', async () => {
+      expect(await run('list', '--secret-id', SECRET_ID)).toBe(0);
+
+      expect(stdout).toEqual(['k0\nk1 (active)\n']);
+      expect(gets()).toEqual([{ SecretId: SECRET_ID }]);
+      expect(puts()).toEqual([]);
+    });
+
+    it('writes nothing when it refuses', async () => {
+      expect(await run('retire', 'k1', '--secret-id', SECRET_ID)).toBe(1);
+      expect(await run('rotate', '--kid', 'k0', '--secret-id', SECRET_ID)).toBe(1);
+
+      expect(stderr).toEqual([
+        'Error: SecretDocumentError: Link key "k1" is the active key (it signs new links); rotate first, then retire it\n',
+        'Error: SecretDocumentError: A link key with id "k0" already exists\n',
+      ]);
+      expect(puts()).toEqual([]);
+    });
+
+    it('reports a failed PutSecretValue with exit 1 and no key value', async () => {
+      const denied = Object.assign(
+        new Error('User is not authorized to perform: secretsmanager:PutSecretValue'),
+        {
+          name: 'AccessDeniedException',
+        },
+      );
+      secretsManager.on(PutSecretValueCommand).rejects(denied);
+
+      expect(await run('rotate', '--secret-id', SECRET_ID)).toBe(1);
+
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        'Error: AccessDeniedException: User is not authorized to perform: secretsmanager:PutSecretValue\n',
+      ]);
+    });
+  });
+});
