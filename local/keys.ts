@@ -15,7 +15,7 @@ import {
   withoutLinkKeys,
   withRotatedLinkKey,
 } from '../lambda/auth/secret-document';
-import { parseCommandLine, processDependencies, runTool, type ToolDependencies } from './link';
+import { describeSource, parseCommandLine, processDependencies, runTool, type ToolDependencies } from './cli';
 import {
   readSecretDocument,
   type SecretSource,
@@ -219,9 +219,6 @@ export async function retireLinkKeys(
   return linkKeyIds(next);
 }
 
-const describe = (source: SecretSource): string =>
-  source.kind === 'file' ? source.path : `Secrets Manager secret ${source.secretId}`;
-
 /** A word the shell passes through as it is: quoted only when it has to be. */
 const shellWord = (word: string): string =>
   /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
@@ -236,7 +233,7 @@ const quotedList = (kids: readonly string[]): string => kids.map((kid) => `"${ki
 function rotationNotes(source: SecretSource, rotated: RotatedLinkKey, now: Date): string {
   const retireBy = new Date(now.getTime() + MAX_LINK_TTL_SECONDS * 1000).toISOString();
   return (
-    `Added link key "${rotated.kid}" to ${describe(source)}; it signs new links from now on.\n` +
+    `Added link key "${rotated.kid}" to ${describeSource(source)}; it signs new links from now on.\n` +
     `Kept, still verifying the links already sent: ${quotedList(rotated.kept)}.\n` +
     `New links work at once: a function that meets a key id it has not cached re-reads the secret.\n` +
     'Retire the old keys once every link signed with them has expired, i.e. after the longest --ttl handed out ' +
@@ -273,7 +270,7 @@ export async function runKeysCommand(
         const { kids, activeKid } = await retireLinkKeys(parsed.source, parsed.kids, dependencies);
         const noun = parsed.kids.length === 1 ? 'key' : 'keys';
         dependencies.stderr(
-          `Retired link ${noun} ${quotedList(parsed.kids)} from ${describe(parsed.source)}. Links signed with ` +
+          `Retired link ${noun} ${quotedList(parsed.kids)} from ${describeSource(parsed.source)}. Links signed with ` +
             `${parsed.kids.length === 1 ? 'it' : 'them'} stop working once the functions re-read the secret ` +
             `(${CACHE_MINUTES} minutes by default).\n` +
             `Remaining: ${quotedList(kids)}; active: "${activeKid}".\n`,

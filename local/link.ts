@@ -3,8 +3,6 @@
  * action. Each link carries a token for its own action only, so forwarding the approve link does not
  * also hand out reject or stop. The logic is in the exported functions; `main` only wires process I/O.
  */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   isApproverLabel,
   isExecutionId,
@@ -16,6 +14,7 @@ import {
   signLinkToken,
 } from '../lambda/auth/link-token';
 import { validateSecretDocument } from '../lambda/auth/secret-document';
+import { parseCommandLine, processDependencies, runTool, type ToolDependencies } from './cli';
 import { readSecretDocument, type SecretSource, secretSourceFromOptions, UsageError } from './secret-store';
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
@@ -79,19 +78,6 @@ export function parseBaseUrl(text: string): string {
     throw new UsageError(`Invalid --base-url "${text}": no credentials, query or fragment`);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-/** Runs util.parseArgs and turns its errors into UsageErrors. */
-export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
-      throw new UsageError((error as Error).message);
-    }
-    throw error;
-  }
 }
 
 /** The link command line → options, or 'help'. Every mistake is a UsageError naming the argument. */
@@ -165,14 +151,6 @@ function parseActions(values: readonly string[]): LinkAction[] {
 export const linkUrl = (baseUrl: string, executionId: string, action: LinkAction, token: string): string =>
   `${baseUrl}/executions/${encodeURIComponent(executionId)}/${action}?token=${token}`;
 
-export interface ToolDependencies {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly secretsManager: () => SecretsManagerClient;
-  readonly now?: () => Date;
-  readonly cwd?: string;
-}
-
 /** One signed link per action, in the order given. */
 export async function createLinks(options: LinkOptions, dependencies: ToolDependencies): Promise<string[]> {
   const config = validateSecretDocument(await readSecretDocument(options.source, dependencies));
@@ -209,39 +187,6 @@ export async function runLinkCommand(
       `${links.length === 1 ? 'Link' : 'Links'} for ${JSON.stringify(options.approver)}, valid until ${expiresAt.toISOString()}.\n`,
     );
   });
-}
-
-/** Shared error handling of the tools: usage errors → 2, others → 1; the message goes to stderr. */
-export async function runTool(
-  dependencies: Pick<ToolDependencies, 'stderr'>,
-  body: () => Promise<void>,
-): Promise<number> {
-  try {
-    await body();
-    return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      dependencies.stderr(`Error: ${error.message}\nRun with --help for usage.\n`);
-      return 2;
-    }
-    const name = error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : String(error);
-    dependencies.stderr(`Error: ${name === 'Error' ? '' : `${name}: `}${message}\n`);
-    return 1;
-  }
-}
-
-/** Process wiring for a tool's run function. */
-export function processDependencies(): ToolDependencies {
-  let client: SecretsManagerClient | undefined;
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    secretsManager: () => {
-      client ??= new SecretsManagerClient({});
-      return client;
-    },
-  };
 }
 
 // tsx runs these tools as CommonJS (package.json has no "type": "module"), so this tells "run" from "import".

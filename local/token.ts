@@ -5,7 +5,7 @@
  */
 import { DEFAULT_MAX_AGE_SECONDS } from '../lambda/auth/config-source';
 import { API_CLIENT_NAME_PATTERN } from '../lambda/auth/secret-document';
-import { parseCommandLine, processDependencies, runTool, type ToolDependencies } from './link';
+import { describeSource, parseCommandLine, processDependencies, runTool, type ToolDependencies } from './cli';
 import {
   addApiClient,
   listApiClients,
@@ -81,9 +81,6 @@ export function parseTokenArguments(
   }
 }
 
-const describe = (source: SecretSource): string =>
-  source.kind === 'file' ? source.path : `Secrets Manager secret ${source.secretId}`;
-
 export async function runTokenCommand(
   argv: readonly string[],
   dependencies: ToolDependencies,
@@ -99,7 +96,7 @@ export async function runTokenCommand(
         const { token } = await addApiClient(parsed.source, parsed.name, dependencies);
         dependencies.stdout(`${token}\n`);
         dependencies.stderr(
-          `Created API client "${parsed.name}" in ${describe(parsed.source)}.\n` +
+          `Created API client "${parsed.name}" in ${describeSource(parsed.source)}.\n` +
             'The token above is shown only this once and is NOT stored (only its SHA-256 hash is): ' +
             'keep it in the client\'s secret store now.\nThe client sends it as "Authorization: Bearer <token>".\n',
         );
@@ -108,7 +105,7 @@ export async function runTokenCommand(
       case 'revoke':
         await revokeApiClient(parsed.source, parsed.name, dependencies);
         dependencies.stderr(
-          `Revoked API client "${parsed.name}" in ${describe(parsed.source)}. Functions that cached the secret ` +
+          `Revoked API client "${parsed.name}" in ${describeSource(parsed.source)}. Functions that cached the secret ` +
             `may accept its token until their cache expires (${DEFAULT_MAX_AGE_SECONDS / 60} minutes by default).\n`,
         );
         return;
@@ -117,7 +114,7 @@ export async function runTokenCommand(
         if (names.length > 0) {
           dependencies.stdout(`${names.join('\n')}\n`);
         } else {
-          dependencies.stderr(`No API clients in ${describe(parsed.source)}.\n`);
+          dependencies.stderr(`No API clients in ${describeSource(parsed.source)}.\n`);
         }
         return;
       }

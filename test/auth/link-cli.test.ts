@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { decodeJwt } from 'jose';
 import { verifyLinkToken } from '../../lambda/auth/link-token';
 import { parseSecretDocument } from '../../lambda/auth/secret-document';
+import type { ToolDependencies } from '../../local/cli';
 import {
   LINK_USAGE,
   type LinkOptions,
@@ -13,7 +14,6 @@ import {
   parseDuration,
   parseLinkArguments,
   runLinkCommand,
-  type ToolDependencies,
 } from '../../local/link';
 import { UsageError } from '../../local/secret-store';
 import { authConfig, describeError, EXECUTION_ID, KEY, thrownBy } from './fixtures';

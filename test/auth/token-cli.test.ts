@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { hashApiToken, verifyApiToken } from '../../lambda/auth/api-token';
 import { parseSecretDocument } from '../../lambda/auth/secret-document';
-import type { ToolDependencies } from '../../local/link';
+import type { ToolDependencies } from '../../local/cli';
 import { UsageError } from '../../local/secret-store';
 import { parseTokenArguments, runTokenCommand, TOKEN_USAGE, type TokenCommand } from '../../local/token';
 import { KEY, thrownBy } from './fixtures';
