@@ -1,15 +1,16 @@
 /** Builds HTTP responses: JSON successes, problem+json errors, and their HTML twins for people. */
-import { HTML_SECURITY_HEADERS } from '../pages/headers';
+import { HTML_SECURITY_HEADERS, JSON_SECURITY_HEADERS } from '../pages/headers';
 import { renderProblemPage, renderResultPage } from '../pages/result-page';
 import type { SignalResult, StopResult } from './decisions';
 import type { ResponseFormat, WebhookResult } from './event';
 import { PROBLEM_TYPE_PREFIX, type Problem } from './problem';
 
-/** Responses about a change-control decision are never cached, by browsers or proxies. */
-const JSON_HEADERS = {
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-} as const;
+const lowerCaseKeys = (headers: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** Payload 2.0 headers in lower case, as API Gateway passes them on; never cached, by browsers or proxies. */
+const JSON_HEADERS = lowerCaseKeys(JSON_SECURITY_HEADERS);
+const HTML_HEADERS = lowerCaseKeys(HTML_SECURITY_HEADERS);
 
 export const jsonResponse = (statusCode: number, body: unknown): WebhookResult => ({
   statusCode,
@@ -19,7 +20,7 @@ export const jsonResponse = (statusCode: number, body: unknown): WebhookResult =
 
 export const htmlResponse = (statusCode: number, html: string): WebhookResult => ({
   statusCode,
-  headers: { ...lowerCaseKeys(HTML_SECURITY_HEADERS) },
+  headers: { ...HTML_HEADERS },
   body: html,
 });
 
@@ -40,9 +41,6 @@ export const problemResponse = (problem: Problem, format: ResponseFormat): Webho
         };
   return { ...response, headers: { ...response.headers, ...problem.headers } };
 };
-
-const lowerCaseKeys = (headers: Readonly<Record<string, string>>): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** The answer to a decision that SSM accepted: the JSON result, or a result page for people. */
 export const decisionResponse = (

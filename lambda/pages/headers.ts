@@ -53,16 +53,3 @@ export const JSON_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fr
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'X-Frame-Options': 'DENY',
 });
-
-/** An API Gateway (payload 2.0) result for an HTML page, with the headers above. */
-export interface HtmlResponse {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-export const htmlResponse = (statusCode: number, body: string): HtmlResponse => ({
-  statusCode,
-  headers: { ...HTML_SECURITY_HEADERS },
-  body,
-});

@@ -12,7 +12,7 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { apiEvent, context, formPost, jsonPost } from '../support/events';
+import { apiEvent, context, formPost, JSON_RESPONSE_HEADERS, jsonPost } from '../support/events';
 import { bearer, link, useTestSecret } from '../support/secrets';
 
 useTestSecret();
@@ -25,11 +25,7 @@ const invoke = (event: ReturnType<typeof apiEvent>) => handler(event, context())
 
 const problem = (status: number, reason: string, title: string, detail: string, code?: string) => ({
   statusCode: status,
-  headers: {
-    'content-type': 'application/problem+json',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  },
+  headers: { 'content-type': 'application/problem+json', ...JSON_RESPONSE_HEADERS },
   body: JSON.stringify({
     type: `urn:ssm-approval-webhook:problem:${reason}`,
     title,
@@ -41,11 +37,7 @@ const problem = (status: number, reason: string, title: string, detail: string, 
 
 const ok = (body: unknown) => ({
   statusCode: 200,
-  headers: {
-    'content-type': 'application/json',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  },
+  headers: { 'content-type': 'application/json', ...JSON_RESPONSE_HEADERS },
   body: JSON.stringify(body),
 });
 

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { logger } from '../../lambda/core/logger';
-import { apiEvent, context, formPost, jsonPost } from '../support/events';
+import { apiEvent, context, formPost, JSON_RESPONSE_HEADERS, jsonPost } from '../support/events';
 import { bearer, link, useTestSecret } from '../support/secrets';
 
 useTestSecret();
@@ -30,11 +30,7 @@ describe('POST /executions/{id}/stop', () => {
     ]);
     expect(response).toEqual({
       statusCode: 200,
-      headers: {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      },
+      headers: { 'content-type': 'application/json', ...JSON_RESPONSE_HEADERS },
       body: JSON.stringify({
         executionId: ID,
         action: 'stop',

@@ -39,3 +39,13 @@ export const formPost = (path: string, fields: Record<string, string>) =>
   });
 
 export const context = (): Context => lambdaContext('test', '00000000-0000-4000-8000-000000000000', 10_000);
+
+/** Every JSON and problem+json response carries exactly these security headers (lower-cased, as sent). */
+export const JSON_RESPONSE_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+} as const;
