@@ -28,18 +28,21 @@ export const requestBody = (): MiddlewareObj => {
   const before = async (request: RawRequest): Promise<void> => {
     const { event } = request;
     const raw = typeof event.body === 'string' ? event.body : '';
-    const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64').length : Buffer.byteLength(raw);
-    if (bytes > MAX_BODY_BYTES) {
+    // Decoded once here; the parsers below then read the text as it is.
+    const bytes = Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8');
+    if (bytes.length > MAX_BODY_BYTES) {
       throw new ValidationError(
         'body-too-large',
-        `The body is ${bytes} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
+        `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
       );
     }
-    const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    const text = bytes.toString('utf8');
+    event.isBase64Encoded = false;
     if (text.trim() === '') {
       event.body = {};
       return;
     }
+    event.body = text;
     const contentType = event.headers['content-type'] ?? '';
     if (JSON_MIME.test(contentType)) {
       await json.before?.(request as never).catch((error: unknown) => {
