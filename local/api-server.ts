@@ -35,7 +35,7 @@ export interface LocalApi {
 }
 
 const TEN_MEGABYTES = 10 * 1024 * 1024;
-/** The deployed functions' timeout (lib/): the local runner gives up on an invocation after as long. */
+/** The deployed functions' timeout (lib/): what each invocation's getRemainingTimeInMillis counts down from. */
 const FUNCTION_TIMEOUT_MS = 10_000;
 
 interface LocalFunction {
