@@ -63,3 +63,17 @@ export function processDependencies(): ToolDependencies {
     },
   };
 }
+
+/**
+ * Runs a tool when its file is the program, not when a test imports it. tsx runs the tools as CommonJS
+ * (package.json has no "type": "module"), so `require.main` tells the two apart.
+ */
+export const runIfMain = (
+  toolModule: NodeJS.Module,
+  run: (argv: readonly string[], dependencies: ToolDependencies) => Promise<number>,
+): void => {
+  if (require.main !== toolModule) return;
+  run(process.argv.slice(2), processDependencies()).then((code) => {
+    process.exitCode = code;
+  });
+};

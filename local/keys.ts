@@ -15,7 +15,7 @@ import {
   withoutLinkKeys,
   withRotatedLinkKey,
 } from '../lambda/auth/secret-document';
-import { describeSource, parseCommandLine, processDependencies, runTool, type ToolDependencies } from './cli';
+import { describeSource, parseCommandLine, runIfMain, runTool, type ToolDependencies } from './cli';
 import {
   readSecretDocument,
   type SecretSource,
@@ -281,9 +281,4 @@ export async function runKeysCommand(
   });
 }
 
-// tsx runs these tools as CommonJS (package.json has no "type": "module"), so this tells "run" from "import".
-if (require.main === module) {
-  runKeysCommand(process.argv.slice(2), processDependencies()).then((code) => {
-    process.exitCode = code;
-  });
-}
+runIfMain(module, runKeysCommand);

@@ -14,7 +14,7 @@ import {
   signLinkToken,
 } from '../lambda/auth/link-token';
 import { validateSecretDocument } from '../lambda/auth/secret-document';
-import { parseCommandLine, processDependencies, runTool, type ToolDependencies } from './cli';
+import { parseCommandLine, runIfMain, runTool, type ToolDependencies } from './cli';
 import { readSecretDocument, type SecretSource, secretSourceFromOptions, UsageError } from './secret-store';
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
@@ -189,9 +189,4 @@ export async function runLinkCommand(
   });
 }
 
-// tsx runs these tools as CommonJS (package.json has no "type": "module"), so this tells "run" from "import".
-if (require.main === module) {
-  runLinkCommand(process.argv.slice(2), processDependencies()).then((code) => {
-    process.exitCode = code;
-  });
-}
+runIfMain(module, runLinkCommand);

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_MAX_AGE_SECONDS } from '../lambda/auth/config-source';
 import { API_CLIENT_NAME_PATTERN } from '../lambda/auth/secret-document';
-import { describeSource, parseCommandLine, processDependencies, runTool, type ToolDependencies } from './cli';
+import { describeSource, parseCommandLine, runIfMain, runTool, type ToolDependencies } from './cli';
 import {
   addApiClient,
   listApiClients,
@@ -122,9 +122,4 @@ export async function runTokenCommand(
   });
 }
 
-// tsx runs these tools as CommonJS (package.json has no "type": "module"), so this tells "run" from "import".
-if (require.main === module) {
-  runTokenCommand(process.argv.slice(2), processDependencies()).then((code) => {
-    process.exitCode = code;
-  });
-}
+runIfMain(module, runTokenCommand);
