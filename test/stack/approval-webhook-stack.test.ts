@@ -9,22 +9,7 @@ import type { IConstruct } from 'constructs';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES, routeKey } from '../../lambda/routes';
 import { ACCESS_LOG_FIELDS } from '../../lib/approval-webhook';
 import { ESM_REQUIRE_BANNER } from '../../lib/webhook-function';
-import { acknowledgments, resources, type Synthesized, synthesize } from './synth';
-
-const AUTOMATION_EXECUTIONS_ARN = {
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':ssm:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      ':automation-execution/*',
-    ],
-  ],
-};
+import { AUTOMATION_EXECUTIONS_ARN, acknowledgments, resources, type Synthesized, synthesize } from './synth';
 
 interface Statement {
   Effect: string;

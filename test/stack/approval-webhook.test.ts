@@ -7,7 +7,7 @@ import {
   type ApprovalWebhookProps,
   ApprovalWebhookPropsError,
 } from '../../lib/approval-webhook';
-import { cdkJsonContext } from './synth';
+import { AUTOMATION_EXECUTIONS_ARN, cdkJsonContext } from './synth';
 
 // The construct dropped into someone else's app: a plain Stack in a concrete environment, every prop set.
 describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
@@ -81,20 +81,7 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
           {},
           {
             Action: 'ssm:SendAutomationSignal',
-            Resource: {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':ssm:',
-                  { Ref: 'AWS::Region' },
-                  ':',
-                  { Ref: 'AWS::AccountId' },
-                  ':automation-execution/*',
-                ],
-              ],
-            },
+            Resource: AUTOMATION_EXECUTIONS_ARN,
           },
         ],
       },

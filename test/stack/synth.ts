@@ -8,6 +8,22 @@ import { ApprovalWebhookStack, type ApprovalWebhookStackProps } from '../../lib/
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 
+/** The one SSM resource the template may grant on, exactly as CloudFormation gets it. */
+export const AUTOMATION_EXECUTIONS_ARN = {
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':ssm:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':automation-execution/*',
+    ],
+  ],
+};
+
 /** The context of cdk.json (feature flags), so tests synthesize what `cdk synth` synthesizes. */
 export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
