@@ -4,12 +4,40 @@
  */
 import { AuthenticationError, ValidationError } from '../core/errors';
 import { verifyApiToken } from './api-token';
-import { authorizeLink, type MutatingAction, verifyLinkToken } from './link-token';
+import {
+  authorizeLink,
+  type GateRef,
+  type LinkChannel,
+  type LinkClaims,
+  type MutatingAction,
+  verifyLinkToken,
+} from './link-token';
 import type { AuthConfig } from './secret-document';
 
 export type Identity =
-  | { readonly kind: 'link'; readonly channel: 'link'; readonly name: string; readonly tokenId: string }
+  | LinkIdentity
   | { readonly kind: 'api'; readonly channel: 'api'; readonly name: string };
+
+export interface LinkIdentity {
+  readonly kind: 'link';
+  readonly channel: 'link';
+  readonly name: string;
+  readonly tokenId: string;
+  /** The one approval step the link decides (links the notifier sent); absent for hand-made links. */
+  readonly gate?: GateRef;
+  /** How the link reached the person (`email`, `webhook`); absent for hand-made links. */
+  readonly via?: LinkChannel;
+}
+
+/** The identity a verified link stands for. */
+export const linkIdentity = (claims: LinkClaims): LinkIdentity => ({
+  kind: 'link',
+  channel: 'link',
+  name: claims.approver,
+  tokenId: claims.tokenId,
+  ...(claims.gate === undefined ? {} : { gate: claims.gate }),
+  ...(claims.channel === undefined ? {} : { via: claims.channel }),
+});
 
 export interface PresentedCredentials {
   /** The raw `Authorization` header value, if the request had one. */
@@ -60,7 +88,7 @@ export async function authenticate(
   if (typeof linkToken === 'string') {
     const claims = await verifyLinkToken(config, linkToken, now);
     authorizeLink(claims, operation.executionId, operation.action);
-    return { kind: 'link', channel: 'link', name: claims.approver, tokenId: claims.tokenId };
+    return linkIdentity(claims);
   }
   throw new AuthenticationError(
     'missing-credentials',

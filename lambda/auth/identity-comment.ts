@@ -32,8 +32,17 @@ const CHANNELS: Readonly<Record<Identity['channel'], string>> = {
  * removed; a blank comment counts as none). The user's comment is shortened, ending in '…', to keep the
  * whole within 512 characters; the identity part is never shortened (names are at most 128 characters).
  */
+/** Links the notifier sent say how they arrived: `via e-mail link`, `via webhook link`. */
+const VIA: Readonly<Record<NonNullable<Extract<Identity, { kind: 'link' }>['via']>, string>> = {
+  email: 'via e-mail link',
+  webhook: 'via webhook link',
+};
+
+const channelOf = (identity: Identity): string =>
+  identity.kind === 'link' && identity.via !== undefined ? VIA[identity.via] : CHANNELS[identity.channel];
+
 const headOf = (identity: Identity, action: MutatingAction): string =>
-  `${VERBS[action]} ${CHANNELS[identity.channel]} by ${identity.name}`;
+  `${VERBS[action]} ${channelOf(identity)} by ${identity.name}`;
 
 /**
  * How many characters of a user's comment fit after who acted, so that nothing is cut: the confirmation

@@ -5,7 +5,11 @@
  * keys rotate by adding a new `linkKey.<kid>` and making it active while the old ones keep verifying.
  * Claims: `v` (format version, 1), `sub` (execution id), `act` (allowed actions), `apr` (the approver's
  * label), `iat`, `exp`, `jti` (random UUID, for the audit log), fixed `iss` and `aud` (so a JWT minted for
- * something else with the same key material is not a link).
+ * something else with the same key material is not a link). Links the notifier mints also carry `gat`, the
+ * gate (`{ "n": step name, "id": step execution id }`): such a link decides only that one approval step,
+ * never a later gate of the same execution; and `chn`, the channel it was sent through (`email`,
+ * `webhook`), recorded with the decision. Links without `gat` (made by `npm run link`) act on whichever
+ * approval step waits.
  */
 import { randomUUID, type webcrypto } from 'node:crypto';
 import { errors, type JWTHeaderParameters, type JWTPayload, jwtVerify, SignJWT } from 'jose';
@@ -41,6 +45,31 @@ const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
  */
 const FORBIDDEN_LABEL_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 
+/** The one approval step (gate) a link was minted for. */
+export interface GateRef {
+  /** The step's name in the runbook. */
+  readonly stepName: string;
+  /** The step execution's id: a step that runs again gets a new one. */
+  readonly stepExecutionId: string;
+}
+
+/** Channels that deliver links; a link made by hand (`npm run link`) names none. */
+export const LINK_CHANNELS = ['email', 'webhook'] as const;
+export type LinkChannel = (typeof LINK_CHANNELS)[number];
+
+/** SSM step names: letters, digits and underscores (we also take `-` and `.`), at most 128 characters. */
+const STEP_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+/** SSM step execution ids are UUIDs; accept any id of that alphabet up to 128 characters. */
+const STEP_EXECUTION_ID_PATTERN = /^[A-Za-z0-9-]{1,128}$/;
+
+export const isGateRef = (value: unknown): value is GateRef =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as GateRef).stepName === 'string' &&
+  STEP_NAME_PATTERN.test((value as GateRef).stepName) &&
+  typeof (value as GateRef).stepExecutionId === 'string' &&
+  STEP_EXECUTION_ID_PATTERN.test((value as GateRef).stepExecutionId);
+
 export interface LinkClaims {
   readonly executionId: string;
   readonly actions: readonly LinkAction[];
@@ -51,6 +80,10 @@ export interface LinkClaims {
   readonly tokenId: string;
   /** The `kid` of the key that verified the token. */
   readonly keyId: string;
+  /** The gate the link decides; absent for links made by hand, which act on whichever gate waits. */
+  readonly gate?: GateRef;
+  /** The channel the link was sent through; absent for links made by hand. */
+  readonly channel?: LinkChannel;
 }
 
 export interface SignLinkInput {
@@ -59,6 +92,10 @@ export interface SignLinkInput {
   readonly approver: string;
   readonly ttlSeconds: number;
   readonly now?: Date;
+  /** Binds the link to one approval step. */
+  readonly gate?: GateRef;
+  /** The channel the link is sent through. */
+  readonly channel?: LinkChannel;
 }
 
 const isLinkAction = (value: unknown): value is LinkAction => LINK_ACTIONS.includes(value as LinkAction);
@@ -124,12 +161,30 @@ export async function signLinkToken(config: AuthConfig, input: SignLinkInput): P
       `The link lifetime must be a whole number of seconds from ${MIN_LINK_TTL_SECONDS} to ${MAX_LINK_TTL_SECONDS}`,
     );
   }
+  if (input.gate !== undefined && !isGateRef(input.gate)) {
+    throw new ValidationError(
+      'invalid-gate',
+      'The gate must name a step (letters, digits, _ . -) and its step execution id',
+    );
+  }
+  if (input.channel !== undefined && !LINK_CHANNELS.includes(input.channel)) {
+    throw new ValidationError(
+      'invalid-link-channel',
+      `The channel must be one of: ${LINK_CHANNELS.join(', ')}`,
+    );
+  }
   const key = config.linkKeys.get(config.activeLinkKeyId);
   if (key === undefined) {
     throw new ConfigurationError('The active link key id names no link key');
   }
   const issuedAt = epochSeconds(input.now ?? new Date());
-  return new SignJWT({ v: LINK_TOKEN_VERSION, act: [...input.actions], apr: input.approver })
+  return new SignJWT({
+    v: LINK_TOKEN_VERSION,
+    act: [...input.actions],
+    apr: input.approver,
+    ...(input.gate === undefined ? {} : { gat: { n: input.gate.stepName, id: input.gate.stepExecutionId } }),
+    ...(input.channel === undefined ? {} : { chn: input.channel }),
+  })
     .setProtectedHeader({ alg: ALGORITHM, kid: config.activeLinkKeyId, typ: LINK_TOKEN_TYPE })
     .setIssuer(LINK_TOKEN_ISSUER)
     .setAudience(LINK_TOKEN_AUDIENCE)
@@ -205,7 +260,7 @@ function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters): LinkClaim
   if (payload.v !== LINK_TOKEN_VERSION) {
     throw problem('claim "v" is not a supported version');
   }
-  const { sub, act, apr, jti, iat, exp } = payload;
+  const { sub, act, apr, jti, iat, exp, gat, chn } = payload;
   if (!isExecutionId(sub)) {
     throw problem('claim "sub" is not an execution id');
   }
@@ -226,7 +281,21 @@ function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters): LinkClaim
   if (lifetime <= 0 || lifetime > MAX_LINK_TTL_SECONDS) {
     throw problem('claims "iat" and "exp" do not give a lifetime the signer allows');
   }
+  let gate: GateRef | undefined;
+  if (gat !== undefined) {
+    const raw = gat as { n?: unknown; id?: unknown } | null;
+    const candidate = { stepName: raw?.n, stepExecutionId: raw?.id };
+    if (typeof raw !== 'object' || raw === null || Object.keys(raw).length !== 2 || !isGateRef(candidate)) {
+      throw problem('claim "gat" is not a gate ({ n: step name, id: step execution id })');
+    }
+    gate = candidate;
+  }
+  if (chn !== undefined && !LINK_CHANNELS.includes(chn as LinkChannel)) {
+    throw problem('claim "chn" is not a known channel');
+  }
   return {
+    ...(gate === undefined ? {} : { gate }),
+    ...(chn === undefined ? {} : { channel: chn as LinkChannel }),
     executionId: sub,
     actions: act,
     approver: apr,

@@ -22,6 +22,11 @@ export interface AuthConfig {
   /** The key id that signs new links; always a key of `linkKeys`. */
   readonly activeLinkKeyId: string;
   readonly apiClients: readonly ApiClient[];
+  /**
+   * Signing secrets of the notifier's outgoing webhooks, by webhook name (`webhookSecret.<name>`): each
+   * receiver verifies `v0:<timestamp>:<body>` HMAC-SHA256 with its own secret.
+   */
+  readonly webhookSecrets: ReadonlyMap<string, string>;
 }
 
 export interface ApiClient {
@@ -41,6 +46,11 @@ export interface ApiClientEntry {
 export type SecretDocument = Readonly<Record<string, unknown>>;
 
 export const LINK_KEY_PREFIX = 'linkKey.';
+export const WEBHOOK_SECRET_PREFIX = 'webhookSecret.';
+/** Webhook names, as in the notifier's configuration. */
+export const WEBHOOK_NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/;
+/** 32 characters at least: 192 bits as base64url. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 export const API_CLIENT_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 /** 43 characters: 256 bits as base64url (32 random bytes), and > 256 bits as 64 random alphanumerics. */
@@ -110,7 +120,37 @@ export function validateSecretDocument(document: unknown): AuthConfig {
   if (!linkKeys.has(activeLinkKeyId)) {
     throw invalid('"activeLinkKeyId" does not name a "linkKey.<kid>" property');
   }
-  return { linkKeys, activeLinkKeyId, apiClients: validateApiClients(document.apiClients) };
+  return {
+    linkKeys,
+    activeLinkKeyId,
+    apiClients: validateApiClients(document.apiClients),
+    webhookSecrets: validateWebhookSecrets(document),
+  };
+}
+
+function validateWebhookSecrets(document: Record<string, unknown>): Map<string, string> {
+  const secrets = new Map<string, string>();
+  for (const [property, value] of Object.entries(document)) {
+    if (!property.startsWith(WEBHOOK_SECRET_PREFIX)) continue;
+    const name = property.slice(WEBHOOK_SECRET_PREFIX.length);
+    if (!WEBHOOK_NAME_RULE.test(name)) {
+      throw invalid(
+        `property ${JSON.stringify(property)} has an invalid webhook name (expected [A-Za-z0-9_-]{1,64})`,
+      );
+    }
+    if (typeof value !== 'string' || value.length < MIN_WEBHOOK_SECRET_LENGTH) {
+      throw invalid(`"${property}" must be a string of at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+    }
+    secrets.set(name, value);
+  }
+  return secrets;
+}
+
+/** The document with a (new or replaced) signing secret for the named webhook. */
+export function withWebhookSecret(document: SecretDocument, name: string, secret: string): SecretDocument {
+  const next = { ...document, [`${WEBHOOK_SECRET_PREFIX}${name}`]: secret };
+  validateSecretDocument(next);
+  return next;
 }
 
 function validateApiClients(value: unknown): ApiClient[] {

@@ -8,6 +8,7 @@ import type {
 } from '@aws-sdk/client-ssm';
 import type { Identity } from '../auth/authenticate';
 import { composeComment } from '../auth/identity-comment';
+import { ForbiddenError } from './errors';
 import { buildSignalInput, buildStopInput } from './ssm-requests';
 import { parseDecisionBody, parseSignalBody, parseStopBody, type SignalType } from './validation';
 
@@ -77,7 +78,21 @@ export const prepareSignal = (
   };
 };
 
-export const prepareStop = (executionId: string, body: Record<string, unknown>): PreparedStop => {
+/**
+ * A stop link cancels, nothing else: `Complete` ends a run as a success without its remaining steps, so
+ * only API clients may choose the type (DESIGN.md §3).
+ */
+export const prepareStop = (
+  executionId: string,
+  body: Record<string, unknown>,
+  identity: Identity,
+): PreparedStop => {
+  if (identity.kind === 'link' && body.type !== undefined) {
+    throw new ForbiddenError(
+      'link-stop-type',
+      "A stop link cancels the execution; it cannot choose a stop type. Only API clients may send 'type'.",
+    );
+  }
   const { type } = parseStopBody(body);
   return {
     input: buildStopInput(executionId, type),

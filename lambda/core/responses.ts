@@ -1,6 +1,8 @@
 /** Builds HTTP responses: JSON successes, problem+json errors, and their HTML twins for people. */
+
+import type { GateState } from '../gate/gate-check';
 import { HTML_SECURITY_HEADERS, JSON_SECURITY_HEADERS } from '../pages/headers';
-import { renderProblemPage, renderResultPage } from '../pages/result-page';
+import { renderAlreadyDonePage, renderProblemPage, renderResultPage } from '../pages/result-page';
 import type { SignalResult, StopResult } from './decisions';
 import type { ResponseFormat, WebhookResult } from './event';
 import { PROBLEM_TYPE_PREFIX, type Problem } from './problem';
@@ -61,3 +63,35 @@ export const decisionResponse = (
         }),
       )
     : jsonResponse(200, result);
+
+/**
+ * The answer when the execution already showed this decision: a calm page for people, and for API
+ * callers a 200 that says nothing was sent (`alreadyDone`).
+ */
+export const alreadyDoneResponse = (
+  format: ResponseFormat,
+  result: SignalResult | StopResult,
+  state: Extract<GateState, { kind: 'already' }>,
+): WebhookResult => {
+  const action = result.action === 'signal' ? 'approve' : result.action;
+  const gateName = state.gate?.stepName;
+  if (format === 'html') {
+    return htmlResponse(
+      200,
+      renderAlreadyDonePage({
+        executionId: result.executionId,
+        action,
+        ...(gateName === undefined ? {} : { gateName }),
+        ...(state.at === undefined ? {} : { at: state.at }),
+        ...(state.by === undefined ? {} : { by: state.by }),
+      }),
+    );
+  }
+  return jsonResponse(200, {
+    executionId: result.executionId,
+    action: result.action,
+    alreadyDone: true,
+    ...(gateName === undefined ? {} : { gate: gateName }),
+    ...(state.at === undefined ? {} : { decidedAt: state.at.toISOString() }),
+  });
+};

@@ -3,12 +3,14 @@
  * caller passes in (a module-scope client in Lambda, a mock in tests, the simulator locally).
  */
 import {
+  GetAutomationExecutionCommand,
   SendAutomationSignalCommand,
   type SendAutomationSignalCommandInput,
   type SSMClient,
   StopAutomationExecutionCommand,
   type StopAutomationExecutionCommandInput,
 } from '@aws-sdk/client-ssm';
+import { type ExecutionView, executionView } from '../gate/execution-view';
 import type { SignalType, StopType } from './validation';
 
 /** A signal, as sent to SSM: the payload maps each key to a list of values (AutomationParameterMap). */
@@ -45,4 +47,14 @@ export const stopExecution = async (
   input: StopAutomationExecutionCommandInput,
 ): Promise<void> => {
   await client.send(new StopAutomationExecutionCommand(input));
+};
+
+/** GetAutomationExecution, read as the webhook needs it (see lambda/gate/execution-view.ts). */
+export const readExecution = async (client: SSMClient, executionId: string): Promise<ExecutionView> => {
+  const { AutomationExecution: execution } = await client.send(
+    new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }),
+  );
+  // SSM answers AutomationExecutionNotFoundException rather than an empty body; an empty one is a fault.
+  if (!execution) throw new Error(`GetAutomationExecution returned no execution for ${executionId}`);
+  return executionView(execution);
 };

@@ -4,11 +4,12 @@ import { authConfigFromEnvironment } from '../auth/config-source';
 import { logDecision } from '../core/decision-log';
 import { prepareSignal, type SignalAction } from '../core/decisions';
 import { requireIdentity, responseFormatFor, type WebhookEvent, type WebhookResult } from '../core/event';
-import { decisionResponse } from '../core/responses';
+import { alreadyDoneResponse, decisionResponse } from '../core/responses';
 import { routeOf } from '../core/route';
 import { createSsmClient } from '../core/ssm-client';
 import { sendSignal } from '../core/ssm-requests';
 import { parseExecutionId } from '../core/validation';
+import { actAtGate } from '../gate/guard';
 import { httpHandler } from '../middleware/chain';
 
 const ssm = createSsmClient();
@@ -20,7 +21,11 @@ export const signalRoute =
     const executionId = parseExecutionId(event.pathParameters?.executionId);
     const identity = requireIdentity(event);
     const { input, result, userComment } = prepareSignal(action, executionId, event.body, identity);
-    await sendSignal(client, input);
+    const state = await actAtGate(client, executionId, action, identity, () => sendSignal(client, input));
+    if (state.kind === 'already') {
+      logDecision(result, identity, 'already-done');
+      return alreadyDoneResponse(responseFormatFor(event), result, state);
+    }
     logDecision(result, identity);
     return decisionResponse(responseFormatFor(event), result, {
       recordedFor: identity.name,

@@ -2,8 +2,10 @@
  * The page a signed link opens (GET). It changes nothing: mail scanners and chat unfurlers fetch
  * links before people do. Only its button, a plain form POST carrying the token, acts.
  */
+import { messageLines, parameterRows, principalLabel, timeLeft } from '../notify/describe';
+import type { ExecutionSummary, GateSummary } from '../notify/notification';
 import { ACTION_WORDS, type PageAction } from './actions';
-import { html, page, timeElement } from './html';
+import { html, page, type SafeHtml, timeElement } from './html';
 
 /** SSM accepts at most 512 characters per signal payload value (`Comment`). */
 export const DEFAULT_MAX_COMMENT_LENGTH = 512;
@@ -24,7 +26,74 @@ export interface ConfirmationPageInput {
    * @default 512
    */
   readonly maxCommentLength?: number;
+  /** What is being decided, as SSM reports it now. Without it the page shows only the execution id. */
+  readonly context?: DecisionContext;
 }
+
+/** The facts a person needs to decide, read from SSM when the page is opened. */
+export interface DecisionContext {
+  readonly execution: ExecutionSummary;
+  /** The gate the link decides (step-bound links) or the one waiting now (links without a gate). */
+  readonly gate?: GateSummary;
+  /** Whether the link is bound to this one gate; links made by hand act on whichever gate waits. */
+  readonly boundToGate: boolean;
+  readonly now: Date;
+}
+
+const rows = (entries: readonly (readonly [string, SafeHtml | string | undefined])[]): SafeHtml[] =>
+  entries
+    .filter(
+      (entry): entry is readonly [string, SafeHtml | string] => entry[1] !== undefined && entry[1] !== '',
+    )
+    .map(([term, value]) => html`<dt>${term}</dt>\n<dd>${value}</dd>\n`);
+
+/** The runbook, gate, time left and who started it: rows of the page's first list. */
+export const contextRows = ({ execution, gate, now }: DecisionContext): SafeHtml[] =>
+  rows([
+    [
+      'Runbook',
+      execution.documentVersion === undefined
+        ? execution.documentName
+        : html`${execution.documentName} <span class="hint">(version ${execution.documentVersion})</span>`,
+    ],
+    ['Approval step', gate?.stepName],
+    [
+      'Time left',
+      gate?.deadline === undefined
+        ? undefined
+        : html`${timeLeft(gate.deadline, now)}, until ${timeElement(gate.deadline)}`,
+    ],
+    [
+      'Approvals needed',
+      gate === undefined || gate.minRequiredApprovals <= 1 ? undefined : String(gate.minRequiredApprovals),
+    ],
+    ['Started by', execution.executedBy === undefined ? undefined : principalLabel(execution.executedBy)],
+    ['Started at', execution.startedAt === undefined ? undefined : timeElement(execution.startedAt)],
+  ]);
+
+/** The gate's Message (line breaks kept) and the runbook's parameters (long values cut visibly). */
+export const contextSections = ({ execution, gate, boundToGate }: DecisionContext): SafeHtml => {
+  const lines = gate?.message === undefined ? [] : messageLines(gate.message);
+  const message =
+    lines.length === 0
+      ? html``
+      : html`<h2>Message from the runbook</h2>
+<blockquote class="message">${lines.map((line, index) => (index === 0 ? html`${line}` : html`<br>${line}`))}</blockquote>
+`;
+  const parameters = parameterRows(execution.parameters);
+  const table =
+    parameters.length === 0
+      ? html``
+      : html`<h2>Parameters</h2>
+<dl class="parameters">
+${parameters.map((row) => html`<dt><code>${row.name}</code></dt>\n<dd>${row.value}</dd>\n`)}</dl>
+`;
+  const unbound = boundToGate
+    ? html``
+    : html`<p class="note">This link is not bound to one approval step: it acts on whichever approval step waits when you press the button. Links sent by the notifier are bound to their step; this one was made by hand.</p>
+`;
+  return html`${message}${table}${unbound}`;
+};
 
 /**
  * The form posts to the same path without the query, so the token travels in the body instead of
@@ -48,9 +117,10 @@ export const renderConfirmationPage = (input: ConfirmationPageInput): string => 
 `
     : html``;
 
+  const context = input.context;
   const body = html`<p>${words.effect}</p>
 <dl>
-<dt>Execution</dt>
+${context ? contextRows(context) : html``}<dt>Execution</dt>
 <dd><code>${executionId}</code></dd>
 <dt>Action</dt>
 <dd>${words.label}</dd>
@@ -59,11 +129,46 @@ export const renderConfirmationPage = (input: ConfirmationPageInput): string => 
 <dt>Link expires</dt>
 <dd>${timeElement(expiresAt)}</dd>
 </dl>
-<p class="note">Nothing has happened yet. The execution changes only when you press the button below. If you are not ${approver}, do not use this link.</p>
+${context ? contextSections(context) : html``}<p class="note">Nothing has happened yet. The execution changes only when you press the button below. If you are not ${approver}, do not use this link.</p>
 <form method="post" action="${formActionPath(action)}" enctype="application/x-www-form-urlencoded">
 <input type="hidden" name="token" value="${token}">
 ${comment}<button type="submit" class="button${words.destructive ? ' button-danger' : ''}">${words.button}</button>
 </form>`;
 
   return page({ title: words.question, heading: words.question, body });
+};
+
+export interface GateClosedPageInput {
+  readonly executionId: string;
+  /** What happened, in the words of the gate check (names the link's gate and where the run is now). */
+  readonly detail: string;
+  /** `gate-moved-on`, `no-gate-waiting`, … (lambda/gate/gate-check.ts). */
+  readonly reason: string;
+  readonly context?: DecisionContext;
+}
+
+const CLOSED_HEADINGS: Readonly<Record<string, string>> = {
+  'no-gate-waiting': 'The execution is not waiting for an approval',
+  'execution-finished': 'The execution has already finished',
+  'gate-not-found': 'This approval step is not part of this execution',
+};
+
+/**
+ * What a link's page shows when its gate no longer waits: what happened, and no button. Opening it
+ * changes nothing, as ever.
+ */
+export const renderGateClosedPage = ({
+  executionId,
+  detail,
+  reason,
+  context,
+}: GateClosedPageInput): string => {
+  const heading = CLOSED_HEADINGS[reason] ?? 'This approval step is no longer waiting';
+  const body = html`<p>${detail}</p>
+<dl>
+${context ? contextRows({ ...context, gate: undefined }) : html``}<dt>Execution</dt>
+<dd><code>${executionId}</code></dd>
+</dl>
+<p class="note">There is nothing to decide through this link any more. The execution's history in the Systems Manager console shows who decided what.</p>`;
+  return page({ title: heading, heading, body });
 };

@@ -97,6 +97,8 @@ export const STYLE = [
   `.status{margin:-.5rem 0 1rem}`,
   `.nowrap{white-space:nowrap}`,
   `.note{padding:.75rem 1rem;background:${p.background};border-left:4px solid ${p.border}}`,
+  `.message{margin:0 0 1.5rem;padding:.75rem 1rem;border-left:4px solid ${p.primary};background:${p.background};overflow-wrap:anywhere}`,
+  `.parameters dd{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}`,
   // A transparent border keeps the button's outline visible in forced-colors (high contrast) mode.
   `.button{display:inline-block;min-height:44px;padding:.625rem 1.25rem;font:inherit;font-weight:600;color:${p.onButton};background:${p.primary};border:2px solid transparent;border-radius:6px;cursor:pointer}`,
   `.button-danger{background:${p.danger}}`,

@@ -76,6 +76,55 @@ ${optionalRow('Recorded for', outcome.recordedFor)}${optionalRow('Comment', outc
   return page({ title: words.heading, heading: words.heading, body, status: 'success' });
 };
 
+/** What an execution already showed when a link's decision arrived (see lambda/gate/gate-check.ts). */
+export interface AlreadyDoneInput {
+  readonly executionId: string;
+  readonly action: PageAction;
+  /** The approval step the link was for. */
+  readonly gateName?: string;
+  /** When the decision was made, if SSM shows it. */
+  readonly at?: Date;
+  /** Who it was recorded for (the decision's comment), if SSM shows it. */
+  readonly by?: string;
+}
+
+const ALREADY_WORDS: Readonly<Record<PageAction, { heading: string; lead: string }>> = {
+  approve: {
+    heading: 'Already approved',
+    lead: 'This approval step was already approved. Nothing more to do.',
+  },
+  reject: {
+    heading: 'Already rejected',
+    lead: 'This approval step was already rejected. Nothing more to do.',
+  },
+  stop: { heading: 'Already stopped', lead: 'This execution was already stopped. Nothing more to do.' },
+};
+
+/**
+ * The calm answer to a decision that is already there (a double click, a second tab, a colleague who
+ * was faster with the same decision): not an error, and nothing was sent again.
+ */
+export const renderAlreadyDonePage = ({
+  executionId,
+  action,
+  gateName,
+  at,
+  by,
+}: AlreadyDoneInput): string => {
+  const words = ALREADY_WORDS[action];
+  const when =
+    at === undefined || Number.isNaN(at.getTime())
+      ? html``
+      : html`<dt>Decided at</dt>\n<dd>${timeElement(at)}</dd>\n`;
+  const body = html`<p>${words.lead}</p>
+<dl>
+<dt>Execution</dt>
+<dd><code>${executionId}</code></dd>
+${optionalRow('Approval step', gateName)}${optionalRow('Recorded as', by)}${when}</dl>
+<p>You can close this page. The execution's history in Systems Manager records the decision.</p>`;
+  return page({ title: words.heading, heading: words.heading, body, status: 'success' });
+};
+
 /**
  * Reason codes the pages explain in their own words: the `reason` values thrown across lambda/ and
  * produced by lambda/core/problem.ts, with the status each travels with. Any
@@ -102,6 +151,11 @@ export type ProblemReason =
   | 'ssm-internal-error' // 502
   | 'ssm-error' // 502: any other SSM error
   | 'ssm-access-denied' // 502
+  | 'gate-moved-on' // 409: a step-bound link whose gate was decided, timed out or passed
+  | 'gate-not-found' // 409: a step-bound link whose gate the execution does not show
+  | 'no-gate-waiting' // 409: a link without a gate while no approval step waits
+  | 'execution-finished' // 409: a stop link for a run that has ended
+  | 'link-stop-type' // 403: a stop link that tried to choose Complete
   | 'internal-error'; // 500
 
 interface Explanation {
@@ -214,6 +268,35 @@ export const PROBLEM_REASONS: Readonly<Record<ProblemReason, Explanation>> = {
     heading: 'The webhook is not allowed to do this',
     explanation: "Systems Manager refused the webhook's own credentials. Nothing was changed.",
     next: 'Tell the team that runs this webhook and give them the execution id: its permissions need fixing.',
+  },
+  // The detail (shown below these words) names the link's gate and where the runbook is now.
+  'gate-moved-on': {
+    heading: 'This approval step is no longer waiting',
+    explanation:
+      'The link was sent for one approval step, and that step has been decided or has ended. Your request changed nothing.',
+    next: 'If the runbook waits at another approval step, use the link sent for that step. Otherwise there is nothing more to do.',
+  },
+  'gate-not-found': {
+    heading: 'This approval step is not part of this execution',
+    explanation:
+      'The link names an approval step that the execution does not show. Your request changed nothing.',
+    next: `${USE_LINK_AS_RECEIVED} ${ASK_FOR_NEW_LINK}`,
+  },
+  'no-gate-waiting': {
+    heading: 'The execution is not waiting for an approval',
+    explanation: 'No approval step of this execution waits for a decision now. Your request changed nothing.',
+    next: CHECK_CONSOLE,
+  },
+  'execution-finished': {
+    heading: 'The execution has already finished',
+    explanation: 'There is nothing left to stop. Your request changed nothing.',
+    next: CHECK_CONSOLE,
+  },
+  'link-stop-type': {
+    heading: 'A stop link only cancels',
+    explanation:
+      'A stop link cancels the execution and cannot choose another way of stopping it. Your request changed nothing.',
+    next: "Go back to the link's page and press its button, without changing the form.",
   },
   'internal-error': {
     heading: 'Something went wrong',

@@ -9,6 +9,7 @@ import {
   withApiClient,
   withoutApiClient,
   withRotatedLinkKey,
+  withWebhookSecret,
 } from '../../lambda/auth/secret-document';
 import { ConfigurationError } from '../../lambda/core/errors';
 import { describeError, JIRA_SHA256, KEY, thrownBy } from './fixtures';
@@ -40,7 +41,23 @@ describe('parseSecretDocument / validateSecretDocument', () => {
         { name: 'jira', sha256: Buffer.from(JIRA_SHA256, 'hex') },
         { name: 'service-now.prod_2', sha256: Buffer.from(OTHER_SHA256, 'hex') },
       ],
+      webhookSecrets: new Map(),
     });
+  });
+
+  it('reads each outgoing webhook’s signing secret, and refuses short ones and bad names', () => {
+    const base = { activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 };
+    const secret = 'whsec-0123456789abcdefghijklmnopqrstuv';
+    expect(validateSecretDocument({ ...base, 'webhookSecret.jira': secret }).webhookSecrets).toEqual(
+      new Map([['jira', secret]]),
+    );
+    expect(() => validateSecretDocument({ ...base, 'webhookSecret.jira': 'short' })).toThrow(
+      'Invalid auth secret: "webhookSecret.jira" must be a string of at least 32 characters',
+    );
+    expect(() => validateSecretDocument({ ...base, 'webhookSecret.a b': secret })).toThrow(
+      'Invalid auth secret: property "webhookSecret.a b" has an invalid webhook name (expected [A-Za-z0-9_-]{1,64})',
+    );
+    expect(withWebhookSecret(base, 'jira', secret)).toEqual({ ...base, 'webhookSecret.jira': secret });
   });
 
   it('treats a missing apiClients as none and ignores properties it does not know', () => {
@@ -55,6 +72,7 @@ describe('parseSecretDocument / validateSecretDocument', () => {
       activeLinkKeyId: 'a_B-9',
       linkKeys: new Map([['a_B-9', new Uint8Array(Buffer.from(KEY.k1, 'utf8'))]]),
       apiClients: [],
+      webhookSecrets: new Map(),
     });
   });
 

@@ -1,15 +1,16 @@
 /**
- * GET on a signed link renders a confirmation page and changes nothing: the confirm function has no SSM
- * client at all (asserted here by a mock that must never be called).
+ * GET on a signed link renders a confirmation page and changes nothing: the confirm function only reads
+ * the execution (asserted here: GetAutomationExecution is the one command the mock ever receives).
  */
 
 import { writeFileSync } from 'node:fs';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { signLinkToken } from '../../lambda/auth/link-token';
 import { parseSecretDocument } from '../../lambda/auth/secret-document';
 import { escapeHtml } from '../../lambda/pages/html';
 import { PROBLEM_REASONS, type ProblemReason } from '../../lambda/pages/result-page';
+import { approved, approveStep, execution, PRODUCTION_ID, STAGING_ID } from '../gate/fixtures';
 import { apiEvent, context } from '../support/events';
 import { link, SECRET_DOCUMENT, useTestSecret } from '../support/secrets';
 
@@ -22,7 +23,103 @@ const ID = '3f1c6a52-9d7e-4a51-8f0e-2b8c1d0e4a77';
 const OTHER = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const get = (path: string) => handler(apiEvent({ method: 'GET', path }), context());
 
-afterEach(() => expect(ssm).not.toHaveReceivedAnyCommand());
+const STAGING = { stepName: 'ApproveStaging', stepExecutionId: STAGING_ID };
+const atStaging = execution(
+  'Waiting',
+  [
+    approveStep('ApproveStaging', STAGING_ID, 'Waiting', {
+      ExecutionStartTime: new Date(Date.now() - 30_000),
+    }),
+  ],
+  {
+    AutomationExecutionId: ID,
+    CurrentStepName: 'ApproveStaging',
+  },
+);
+
+beforeEach(() => {
+  ssm.reset();
+  ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: atStaging });
+});
+afterEach(() => {
+  // Reading is all the confirmation page may do.
+  for (const call of ssm.calls()) expect(call.args[0]).toBeInstanceOf(GetAutomationExecutionCommand);
+});
+
+describe('what the page shows', () => {
+  it('shows the runbook, the gate, its message with line breaks, the parameters, who started it and time left', async () => {
+    const token = await link(ID, ['approve'], { gate: STAGING, channel: 'email' });
+    const response = await get(`/executions/${ID}/approve?token=${token}`);
+    expect(response.statusCode).toBe(200);
+    expect(ssm).toHaveReceivedCommandWith(GetAutomationExecutionCommand, { AutomationExecutionId: ID });
+    expect(response.body).toContain(
+      '<dt>Runbook</dt>\n<dd>Demo-TwoGates <span class="hint">(version 1)</span></dd>\n<dt>Approval step</dt>\n<dd>ApproveStaging</dd>\n<dt>Time left</dt>\n<dd>59 minutes, until <time',
+    );
+    expect(response.body).toContain(
+      '<dt>Started by</dt>\n<dd>local-operator (IAM user, account 123456789012)</dd>',
+    );
+    expect(response.body).toContain(
+      '<blockquote class="message">Approve ApproveStaging?<br>Second line</blockquote>',
+    );
+    expect(response.body).toContain(
+      '<dl class="parameters">\n<dt><code>Version</code></dt>\n<dd>1.2.3</dd>\n</dl>',
+    );
+    expect(response.body).not.toContain('not bound to one approval step');
+    // 512 − 'Approved via e-mail link by alice@example.com'.length − ': '.length
+    expect(response.body).toContain('maxlength="465"');
+  });
+
+  it('says so when a link made by hand is not bound to a gate, and shows the gate that waits', async () => {
+    const response = await get(`/executions/${ID}/approve?token=${await link(ID, ['approve'])}`);
+    expect(response.body).toContain('<dt>Approval step</dt>\n<dd>ApproveStaging</dd>');
+    expect(response.body).toContain(
+      '<p class="note">This link is not bound to one approval step: it acts on whichever approval step waits when you press the button.',
+    );
+    expect(response.body).toContain('<form method="post"');
+  });
+
+  it('says what happened instead of offering a button when the gate no longer waits', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({
+      AutomationExecution: execution(
+        'Waiting',
+        [
+          approved('ApproveStaging', STAGING_ID, 'Approved via e-mail link by bob@example.com'),
+          approveStep('ApproveProduction', PRODUCTION_ID, 'Waiting'),
+        ],
+        { AutomationExecutionId: ID },
+      ),
+    });
+    const response = await get(
+      `/executions/${ID}/reject?token=${await link(ID, ['reject'], { gate: STAGING })}`,
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<h1>This approval step is no longer waiting</h1>');
+    expect(response.body).toContain(
+      '<p>This link was for gate ApproveStaging; ApproveStaging was approved at 2026-12-01 16:04 UTC; the runbook is now waiting at gate ApproveProduction.</p>',
+    );
+    expect(response.body).not.toContain('<form');
+  });
+
+  it('says "Already approved" to a second look at an approve link whose gate was approved', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({
+      AutomationExecution: execution(
+        'Success',
+        [approved('ApproveStaging', STAGING_ID, 'Approved via e-mail link by alice@example.com')],
+        {
+          AutomationExecutionId: ID,
+        },
+      ),
+    });
+    const response = await get(
+      `/executions/${ID}/approve?token=${await link(ID, ['approve'], { gate: STAGING })}`,
+    );
+    expect(response.body).toContain('<h1>Already approved</h1>');
+    expect(response.body).toContain(
+      '<dt>Recorded as</dt>\n<dd>Approved via e-mail link by alice@example.com</dd>',
+    );
+    expect(response.body).not.toContain('<form');
+  });
+});
 
 describe('GET /executions/{id}/{action}?token=…', () => {
   it('renders the confirmation page for a valid link, with strict headers', async () => {
@@ -42,6 +139,7 @@ describe('GET /executions/{id}/{action}?token=…', () => {
     // 512 − 'Approved via signed link by alice@example.com'.length − ': '.length
     expect(response.body).toContain('maxlength="465"');
     expect(response.body).not.toContain('<script');
+    expect(response.body).toContain('<dt>Runbook</dt>\n<dd>Demo-TwoGates');
   });
 
   it.each([

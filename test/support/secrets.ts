@@ -32,7 +32,13 @@ export const bearer = (token: string = API.token) => ({ authorization: `Bearer $
 export const link = (
   executionId: string,
   actions: ('approve' | 'reject' | 'stop')[],
-  options: { approver?: string; ttlSeconds?: number; now?: Date } = {},
+  options: {
+    approver?: string;
+    ttlSeconds?: number;
+    now?: Date;
+    gate?: { stepName: string; stepExecutionId: string };
+    channel?: 'email' | 'webhook';
+  } = {},
 ) =>
   signLinkToken(AUTH_CONFIG, {
     executionId,
@@ -40,4 +46,6 @@ export const link = (
     approver: options.approver ?? 'alice@example.com',
     ttlSeconds: options.ttlSeconds ?? 3600,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.gate ? { gate: options.gate } : {}),
+    ...(options.channel ? { channel: options.channel } : {}),
   });
