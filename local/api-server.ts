@@ -15,6 +15,13 @@ import { readBody } from './read-body';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
+/** A page that exists only under `npm start` (e.g. the local mailbox), answered from its query string. */
+export type LocalPage = (query: URLSearchParams) => {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+};
+
 export interface LocalApiOptions {
   readonly host?: string;
   /** 0 picks a free port. */
@@ -26,6 +33,8 @@ export interface LocalApiOptions {
   readonly functionEnvironments: Readonly<Record<FunctionName, Readonly<Record<string, string>>>>;
   /** API Gateway's own limit on an HTTP API request body. */
   readonly maxBodyBytes?: number;
+  /** Local-only pages by path (`/_local/mailbox`): a GET to one, with any query, is answered before API routing. */
+  readonly localPages?: Readonly<Record<string, LocalPage>>;
 }
 
 export interface LocalApi {
@@ -38,17 +47,17 @@ const TEN_MEGABYTES = 10 * 1024 * 1024;
 /** The deployed functions' timeout (lib/): what each invocation's getRemainingTimeInMillis counts down from. */
 const FUNCTION_TIMEOUT_MS = 10_000;
 
-interface LocalFunction {
+export interface LocalFunction {
   readonly invoke: LambdaHandler;
   readonly stop: () => Promise<number>;
 }
 
 /** Starts one function's worker (tsx compiles the TypeScript there too) and waits until its module loaded. */
 export const startFunction = async (
-  name: FunctionName,
+  name: string,
+  { entry, handler }: { readonly entry: string; readonly handler: string },
   env: Readonly<Record<string, string>>,
 ): Promise<LocalFunction> => {
-  const { entry, handler } = FUNCTION_ENTRIES[name];
   // The worker compiles TypeScript with tsx's CommonJS hook, whether the parent runs under tsx or jest.
   const bootstrap = `require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'function-worker.ts'))});`;
   const worker = new Worker(bootstrap, {
@@ -124,7 +133,11 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   const functions = Object.fromEntries(
     await Promise.all(
       names.map(
-        async (name) => [name, await startFunction(name, options.functionEnvironments[name])] as const,
+        async (name) =>
+          [
+            name,
+            await startFunction(name, FUNCTION_ENTRIES[name], options.functionEnvironments[name]),
+          ] as const,
       ),
     ),
   ) as Record<FunctionName, LocalFunction>;
@@ -134,6 +147,12 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     void (async () => {
       const body = await readBody(request, limit);
       if (body === undefined) return gatewayError(response, 413, 'Request Entity Too Large');
+      const { pathname, searchParams } = new URL(request.url ?? '/', 'http://localhost');
+      const pages = options.localPages ?? {};
+      if (request.method === 'GET' && Object.hasOwn(pages, pathname)) {
+        const answer = (pages[pathname] as LocalPage)(searchParams);
+        return send(response, answer.status, answer.headers, answer.body);
+      }
       const routed = toApiGatewayEvent({
         method: request.method ?? 'GET',
         url: request.url ?? '/',

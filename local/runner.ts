@@ -1,15 +1,22 @@
 /**
  * The whole webhook on one machine: the SSM Automation simulator (or real SSM), the local API running
- * each Lambda function in a worker with its own credentials, the local secret store, and a demo execution
- * waiting at its approval step. `npm start` and the end-to-end tests both start it through here.
+ * each Lambda function in a worker with its own credentials, the notifier fed by the simulator's SNS and
+ * EventBridge events, a DynamoDB-compatible server (dynalite) for its idempotency records, a local SES v2
+ * endpoint whose mailbox the local API serves, the local secret store, and a demo execution waiting at its
+ * approval step. `npm start` and the end-to-end tests both start it through here.
  */
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { signLinkToken } from '../lambda/auth/link-token';
 import { validateSecretDocument } from '../lambda/auth/secret-document';
+import type { NotifierConfig } from '../lambda/notify/config';
+import { matchesPattern, NOTIFIER_EVENT_PATTERNS } from '../lambda/notify/event-patterns';
+import { STATE_TABLE_ENV } from '../lambda/notify/state-table';
 import type { FunctionName } from '../lambda/routes';
 import { startLocalApi } from './api-server';
+import { type LocalDynamo, startLocalDynamo } from './dynamodb/server';
+import { type LocalNotifier, startLocalNotifier } from './notifier-host';
 import {
   addApiClient,
   listApiClients,
@@ -17,7 +24,9 @@ import {
   revokeApiClient,
   type SecretSource,
 } from './secret-store';
-import { DEFAULT_LOCAL_PRINCIPALS, startSimulator } from './simulator';
+import { MAILBOX_PATH, mailboxPages } from './ses/mailbox-page';
+import { type LocalSes, startLocalSes } from './ses/server';
+import { DEFAULT_LOCAL_PRINCIPALS, LOCAL_ACCOUNT_ID, type Simulator, startSimulator } from './simulator';
 
 export const LOCAL_REGION = 'us-east-1';
 export const DEMO_RUNBOOK = 'Demo-ApproveChange';
@@ -33,8 +42,16 @@ const credentialsOf = (accessKeyId: keyof typeof DEFAULT_LOCAL_PRINCIPALS & stri
 const FUNCTION_CREDENTIALS: Readonly<Record<FunctionName, ReturnType<typeof credentialsOf> | undefined>> = {
   signal: credentialsOf('AKIALOCALWEBHOOKSIGN'),
   stop: credentialsOf('AKIALOCALWEBHOOKSTOP'),
-  confirm: undefined, // holds no SSM permission, as in the stack
+  confirm: credentialsOf('AKIALOCALWEBHOOKCONF'), // reads executions only, as in the stack
 };
+
+/** The notifier's simulator credentials: GetAutomationExecution only, as its role in the stack. */
+const NOTIFIER_CREDENTIALS = credentialsOf('AKIALOCALWEBHOOKNOTI');
+
+/** The role the shipped runbooks list in Approvers (their `Approver` parameter's default). */
+export const LOCAL_SIGNAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/ssm-approval-webhook-signal`;
+/** The one identity the local notifier may send e-mail as (the local SES refuses any other). */
+export const LOCAL_EMAIL_FROM = 'approvals@webhook.localhost';
 
 export const OPERATOR_CREDENTIALS = credentialsOf('AKIALOCALOPERATOR001');
 
@@ -52,6 +69,16 @@ export interface LocalStackOptions {
   readonly approver?: string;
   /** Powertools log level of the functions. */
   readonly logLevel?: string;
+  /**
+   * Who the notifier e-mails about every runbook's gates (the local routing's default rule).
+   * @default [approver]
+   */
+  readonly notify?: readonly string[];
+  /**
+   * Deliver every SNS event this many times, as at-least-once delivery may (tests).
+   * @default 1
+   */
+  readonly snsDeliveries?: number;
 }
 
 export interface DemoExecution {
@@ -67,6 +94,12 @@ export interface LocalStack {
   readonly demo?: DemoExecution;
   /** An SDK client of the operator, pointed at the simulator (undefined on real SSM). */
   readonly operatorSsm?: SSMClient;
+  /** The local mailbox page (simulator only). */
+  readonly mailboxUrl?: string;
+  /** The local SES endpoint, whose messages the mailbox shows (simulator only). */
+  readonly ses?: LocalSes;
+  /** The notifier worker (simulator only). */
+  readonly notifier?: LocalNotifier;
   close(): Promise<void>;
 }
 
@@ -107,6 +140,32 @@ const simulatorEnvironment = (options: LocalStackOptions, simulatorUrl: string, 
   };
 };
 
+/** The notifier's configuration: every runbook's gates go to the local recipients by e-mail. */
+export const localNotifierConfig = (apiUrl: string, recipients: readonly string[]): NotifierConfig => ({
+  apiUrl,
+  signalRoleArn: LOCAL_SIGNAL_ROLE_ARN,
+  email: { from: LOCAL_EMAIL_FROM },
+  webhooks: {},
+  rules: [],
+  defaultRule: { email: [...recipients] },
+  maxLinkTtlSeconds: 7 * 24 * 3600,
+});
+
+const notifierEnvironment = (
+  options: LocalStackOptions,
+  services: { simulator: Simulator; dynamo: LocalDynamo; ses: LocalSes; apiUrl: string },
+): Record<string, string> => ({
+  ...simulatorEnvironment(options, services.simulator.url, 'confirm'),
+  AWS_ACCESS_KEY_ID: NOTIFIER_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: NOTIFIER_CREDENTIALS.secretAccessKey,
+  AWS_ENDPOINT_URL_DYNAMODB: services.dynamo.url,
+  AWS_ENDPOINT_URL_SESV2: services.ses.url,
+  [STATE_TABLE_ENV]: services.dynamo.tableName,
+  NOTIFIER_CONFIG: JSON.stringify(
+    localNotifierConfig(services.apiUrl, options.notify ?? [options.approver ?? DEFAULT_APPROVER]),
+  ),
+});
+
 /** Replaces the `local-curl` client with a fresh one and returns its token (printed once, stored hashed). */
 const freshApiToken = async (secretFile: string): Promise<string> => {
   const source: SecretSource = { kind: 'file', path: secretFile };
@@ -132,16 +191,37 @@ export const signedLinks = async (
   return { approve: await linkFor('approve'), reject: await linkFor('reject'), stop: await linkFor('stop') };
 };
 
+const DEFAULT_APPROVER = 'you@example.com';
+
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const host = options.host ?? '127.0.0.1';
   const apiToken = await freshApiToken(options.secretFile);
+  // The simulator's events reach the notifier once it runs (it needs the API's URL for its links).
+  let notifier: LocalNotifier | undefined;
+  const deliver = (event: unknown, times = 1) => {
+    for (let i = 0; i < times; i += 1) void notifier?.deliver(event);
+  };
   const simulator = options.realSsm
     ? undefined
     : await startSimulator({
         host,
         port: options.simulatorPort,
         runbookDir: options.runbookDir ?? path.join(__dirname, 'runbooks'),
+        onSnsNotification: (event) => deliver(event, options.snsDeliveries ?? 1),
+        // Only what the stack's EventBridge rules would pass on reaches the notifier.
+        onEventBridgeEvent: (event) => {
+          if (NOTIFIER_EVENT_PATTERNS.some((pattern) => matchesPattern(event, pattern))) deliver(event);
+        },
       });
+  // With real SSM nothing local emits events, so there is no notifier, mailbox or state table.
+  const dynamo = simulator ? await startLocalDynamo({ host }) : undefined;
+  const ses = simulator
+    ? await startLocalSes({
+        host,
+        verifiedIdentities: [LOCAL_EMAIL_FROM],
+        credentials: { [NOTIFIER_CREDENTIALS.accessKeyId]: NOTIFIER_CREDENTIALS.secretAccessKey },
+      })
+    : undefined;
   const environments = Object.fromEntries(
     (['signal', 'stop', 'confirm'] as const).map((name) => [
       name,
@@ -149,12 +229,25 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ]),
   ) as Record<FunctionName, Record<string, string>>;
 
-  const api = await startLocalApi({ host, port: options.apiPort, functionEnvironments: environments }).catch(
-    async (error: unknown) => {
-      await simulator?.close();
-      throw error;
-    },
-  );
+  const closeServices = async () => {
+    await simulator?.close();
+    await dynamo?.close();
+    await ses?.close();
+  };
+  const api = await startLocalApi({
+    host,
+    port: options.apiPort,
+    functionEnvironments: environments,
+    ...(ses ? { localPages: mailboxPages(ses) } : {}),
+  }).catch(async (error: unknown) => {
+    await closeServices();
+    throw error;
+  });
+  if (simulator && dynamo && ses) {
+    notifier = await startLocalNotifier(
+      notifierEnvironment(options, { simulator, dynamo, ses, apiUrl: api.url }),
+    );
+  }
 
   const operatorSsm = simulator
     ? new SSMClient({ endpoint: simulator.url, region: LOCAL_REGION, credentials: OPERATOR_CREDENTIALS })
@@ -171,7 +264,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         options.secretFile,
         api.url,
         executionId,
-        options.approver ?? 'you@example.com',
+        options.approver ?? DEFAULT_APPROVER,
       ),
     };
   }
@@ -182,10 +275,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     apiToken,
     ...(demo ? { demo } : {}),
     ...(operatorSsm ? { operatorSsm } : {}),
+    ...(ses ? { ses, mailboxUrl: `${api.url}${MAILBOX_PATH}` } : {}),
+    ...(notifier ? { notifier } : {}),
     close: async () => {
       operatorSsm?.destroy();
+      await notifier?.close();
       await api.close();
-      await simulator?.close();
+      await closeServices();
     },
   };
 };

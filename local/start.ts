@@ -12,8 +12,9 @@ import { DEFAULT_LOCAL_PRINCIPALS } from './simulator';
 const HELP = `Usage: npm start [-- options]
 
 Runs the approval webhook locally: the same Lambda handlers behind a local HTTP API, talking to an
-embedded SSM Automation simulator that speaks SSM's real wire protocol. Prints signed approval links and
-curl commands for a demo execution that waits at an approval step.
+embedded SSM Automation simulator that speaks SSM's real wire protocol. When a runbook reaches an
+approval step, the notifier e-mails the approver through a local SES endpoint; the e-mails appear in the
+local mailbox. Starts a demo execution that waits at an approval step and prints where to look.
 
 Options:
   --port N             local API port (default: $PORT or 3000)
@@ -22,7 +23,7 @@ Options:
                        (AWS_PROFILE / AWS_REGION / credentials from the environment and ~/.aws);
                        nothing is started there, so no demo execution is created
   --no-demo            do not start the demo execution
-  --approver LABEL     who the demo links are for (default: you@example.com)
+  --approver LABEL     who is e-mailed and whom the demo links are for (default: you@example.com)
   --secret-file PATH   the local secret store (default: .local/secrets.json, created on first start)
   --log-level LEVEL    the functions' log level: DEBUG, INFO, WARN, ERROR, SILENT (default: INFO)
   -h, --help           show this help
@@ -47,6 +48,7 @@ const banner = (stack: LocalStack): string => {
     stack.simulatorUrl
       ? `  Simulator: ${stack.simulatorUrl} (SSM Automation, wire-compatible)`
       : '  SSM:       real SSM',
+    ...(stack.mailboxUrl ? [`  Mailbox:   ${stack.mailboxUrl}  (the notifier's e-mails)`] : []),
   ];
   const demo = stack.demo;
   if (demo && stack.simulatorUrl) {
@@ -54,11 +56,14 @@ const banner = (stack: LocalStack): string => {
     const curl = (action: string, body: string) =>
       `  curl -sS -X POST '${stack.apiUrl}/executions/${id}/${action}' -H 'Authorization: Bearer ${stack.apiToken}' -H 'Content-Type: application/json' -d '${body}'`;
     const operator = DEFAULT_LOCAL_PRINCIPALS[OPERATOR_CREDENTIALS.accessKeyId];
+    const aws = `AWS_ACCESS_KEY_ID=${OPERATOR_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${operator?.secretAccessKey ?? ''} /usr/bin/aws ssm`;
+    const where = `--endpoint-url ${stack.simulatorUrl} --region ${LOCAL_REGION}`;
     lines.push(
       '',
       `Demo execution ${id} (runbook Demo-ApproveChange) is Waiting at step ApproveChange.`,
+      `Its approval e-mail is in the mailbox: open ${stack.mailboxUrl}`,
       '',
-      'Open a signed link in a browser (it shows a confirmation page; only its button acts):',
+      'Or open a signed link made by hand (not bound to the step; a confirmation page, only its button acts):',
       `  approve: ${demo.links.approve}`,
       `  reject:  ${demo.links.reject}`,
       `  stop:    ${demo.links.stop}`,
@@ -69,7 +74,10 @@ const banner = (stack: LocalStack): string => {
       curl('stop', '{"type":"Cancel"}'),
       '',
       'See the execution in the simulator with the AWS CLI:',
-      `  AWS_ACCESS_KEY_ID=${OPERATOR_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${operator?.secretAccessKey ?? ''} /usr/bin/aws ssm get-automation-execution --automation-execution-id ${id} --endpoint-url ${stack.simulatorUrl} --region ${LOCAL_REGION} --query AutomationExecution.AutomationExecutionStatus`,
+      `  ${aws} get-automation-execution --automation-execution-id ${id} ${where} --query AutomationExecution.AutomationExecutionStatus`,
+      '',
+      'Start a runbook with two approval steps in a row (each e-mails its own step-bound links):',
+      `  ${aws} start-automation-execution --document-name Demo-TwoGates ${where}`,
       '',
       'Status changes of the demo execution are printed here. Ctrl-C stops.',
     );

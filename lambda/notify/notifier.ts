@@ -55,6 +55,12 @@ export const deliveryIdOf = (key: DeliveryKey): string =>
     .digest('hex')
     .slice(0, 32);
 
+const OUTCOME_WORDS = {
+  sent: 'Notification sent',
+  duplicate: 'Skipped: already notified',
+  'in-progress': 'Skipped: another invocation is sending this notification',
+} as const;
+
 const notFound = (error: unknown): boolean =>
   error instanceof SSMServiceException && error.name === 'AutomationExecutionNotFoundException';
 
@@ -125,7 +131,8 @@ const notifyGates = async (
         const outcome = await deps.deliverOnce(key, () =>
           channel.send({ notification, recipient, links, deliveryId, now }),
         );
-        logger.info(outcome === 'sent' ? 'Notification sent' : 'Skipped: already notified', {
+        // Duplicates are the normal case (two triggers, at-least-once delivery): worth a line only in DEBUG.
+        logger[outcome === 'sent' ? 'info' : 'debug'](OUTCOME_WORDS[outcome], {
           ...where,
           channel: channelName,
           recipient,

@@ -1,6 +1,11 @@
 /**
  * The simulator's SSM Automation service, without HTTP: the five operations over in-memory
  * executions. Synchronous; time and ids are injected so that tests can pin them.
+ *
+ * After each operation (reads included, since they apply timeouts) the status changes it made are
+ * published: one EventBridge event per execution or step status change, and one SNS notification per
+ * aws:approve step that starts waiting with a NotificationArn. Listeners are called later (see
+ * listeners.ts), never inside the operation.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -12,8 +17,24 @@ import type {
   StartAutomationExecutionResult,
   StopAutomationExecutionRequest,
 } from '@aws-sdk/client-ssm';
+import type { SNSEvent } from 'aws-lambda';
 import { SsmError } from './errors';
-import { type Context, type ExecutionRecord, expire, runStep, stopExecution, TERMINAL } from './execution';
+import {
+  type AutomationStatusChangeEvent,
+  approvalNotification,
+  notifiesTopic,
+  statusChangeEvent,
+} from './events';
+import {
+  type Context,
+  type ExecutionRecord,
+  expire,
+  runStep,
+  setExecutionStatus,
+  stopExecution,
+  TERMINAL,
+} from './execution';
+import { deliverLater, type Listener } from './listeners';
 import { resolveParameters } from './parameters';
 import { LOCAL_ACCOUNT_ID } from './principals';
 import type { Runbook } from './runbook';
@@ -31,6 +52,14 @@ export interface EngineOptions {
   readonly accountId?: string;
   /** @default 'us-east-1' */
   readonly region?: string;
+  /** Ids of EventBridge events and SNS messages. @default crypto.randomUUID */
+  readonly newEventId?: () => string;
+  /** Called, asynchronously, when an aws:approve step with a NotificationArn starts waiting. */
+  readonly onSnsNotification?: Listener<SNSEvent>;
+  /** Called, asynchronously, with each Automation execution and step status-change event. */
+  readonly onEventBridgeEvent?: Listener<AutomationStatusChangeEvent>;
+  /** Called with what a listener throws (or rejects with). @default logs to stderr */
+  readonly onInternalError?: (error: unknown) => void;
 }
 
 interface IdempotencyEntry {
@@ -56,6 +85,10 @@ export class AutomationEngine {
   private readonly runbooks: ReadonlyMap<string, Runbook>;
   private readonly clock: () => Date;
   private readonly newId: () => string;
+  private readonly newEventId: () => string;
+  private readonly onSnsNotification: Listener<SNSEvent> | undefined;
+  private readonly onEventBridgeEvent: Listener<AutomationStatusChangeEvent> | undefined;
+  private readonly onInternalError: (error: unknown) => void;
   /** The account executions run in (the account of `global:ACCOUNT_ID` and of approver user names). */
   readonly accountId: string;
   readonly region: string;
@@ -68,6 +101,14 @@ export class AutomationEngine {
     this.newId = options.newId ?? randomUUID;
     this.accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
     this.region = options.region ?? 'us-east-1';
+    this.newEventId = options.newEventId ?? randomUUID;
+    this.onSnsNotification = options.onSnsNotification;
+    this.onEventBridgeEvent = options.onEventBridgeEvent;
+    this.onInternalError =
+      options.onInternalError ??
+      ((error) => {
+        console.error('ssm-simulator: event listener failed', error);
+      });
   }
 
   /** The names of the loaded runbooks. */
@@ -90,7 +131,37 @@ export class AutomationEngine {
     };
   }
 
-  /** The execution, with any timeout that has passed applied. */
+  /**
+   * Publishes the status changes journalled on the execution since the last call: builds the events
+   * now, delivers them later.
+   */
+  private publish(execution: ExecutionRecord): void {
+    const transitions = execution.transitions.splice(0);
+    if (transitions.length === 0) return;
+    const origin = { accountId: this.accountId, region: this.region, partition: 'aws' };
+    if (this.onEventBridgeEvent) {
+      const events = transitions.map((t) => statusChangeEvent(execution, t, origin, this.newEventId()));
+      deliverLater(this.onEventBridgeEvent, events, this.onInternalError);
+    }
+    if (this.onSnsNotification) {
+      const notifications = transitions.flatMap((t) => {
+        const topicArn = notifiesTopic(t);
+        return topicArn ? [approvalNotification(execution, t, topicArn, this.newEventId())] : [];
+      });
+      deliverLater(this.onSnsNotification, notifications, this.onInternalError);
+    }
+  }
+
+  /** Runs `operation` on the execution, then publishes what changed, whether it succeeded or not. */
+  private changing<T>(execution: ExecutionRecord, operation: () => T): T {
+    try {
+      return operation();
+    } finally {
+      this.publish(execution);
+    }
+  }
+
+  /** The execution, with any timeout that has passed applied (and published). */
   private execution(id: string, now: Date): ExecutionRecord {
     const execution = this.executions.get(id);
     if (!execution) {
@@ -100,7 +171,7 @@ export class AutomationEngine {
         `Automation execution ${id} does not exist.`,
       );
     }
-    expire(execution, now);
+    this.changing(execution, () => expire(execution, now));
     return execution;
   }
 
@@ -169,18 +240,22 @@ export class AutomationEngine {
       parameters,
       startTime: context.now,
       steps: runbook.mainSteps.map((definition) => ({ id: this.newId(), definition, status: 'Pending' })),
-      status: 'InProgress',
+      // Assumption: the execution is Pending until its first step starts (or, Interactive, it waits).
+      status: 'Pending',
+      transitions: [],
     };
     this.executions.set(execution.id, execution);
     if (tokenKey !== undefined) this.clientTokens.set(tokenKey, { fingerprint, executionId: execution.id });
     const first = runbook.mainSteps[0]?.name as string;
-    if (execution.mode === 'Interactive') {
-      // Documented: an Interactive execution starts Waiting, before its first step.
-      execution.status = 'Waiting';
-      execution.awaitingStart = first;
-    } else {
-      runStep(execution, first, context);
-    }
+    this.changing(execution, () => {
+      if (execution.mode === 'Interactive') {
+        // Documented: an Interactive execution starts Waiting, before its first step.
+        setExecutionStatus(execution, 'Waiting', context.now);
+        execution.awaitingStart = first;
+      } else {
+        runStep(execution, first, context);
+      }
+    });
     return { AutomationExecutionId: execution.id };
   }
 
@@ -201,12 +276,14 @@ export class AutomationEngine {
   signal(callerArn: string, request: SendAutomationSignalRequest): void {
     const context = this.context();
     const execution = this.execution(request.AutomationExecutionId ?? '', context.now);
-    applySignal(
-      execution,
-      callerArn,
-      request.SignalType as NonNullable<typeof request.SignalType>,
-      request.Payload ?? {},
-      context,
+    this.changing(execution, () =>
+      applySignal(
+        execution,
+        callerArn,
+        request.SignalType as NonNullable<typeof request.SignalType>,
+        request.Payload ?? {},
+        context,
+      ),
     );
   }
 
@@ -223,6 +300,6 @@ export class AutomationEngine {
         `Automation execution ${execution.id} is already ${execution.status}.`,
       );
     }
-    stopExecution(execution, request.Type ?? 'Cancel', context);
+    this.changing(execution, () => stopExecution(execution, request.Type ?? 'Cancel', context));
   }
 }

@@ -10,6 +10,10 @@
  * - `aws:approve` and `aws:pause` put the step and the execution in Waiting; their default timeout is
  *   7 days, after which "the step and the automation stop running and return a status of Timed Out";
  * - Interactive mode pauses in Waiting before each step until StartStep.
+ *
+ * Every status change goes through `setExecutionStatus`/`setStepStatus` (the `status` fields are
+ * read-only elsewhere), which journal it in `ExecutionRecord.transitions` for the engine to publish
+ * as EventBridge events and SNS notifications (see events.ts).
  */
 import type { AutomationExecutionStatus, ExecutionMode } from '@aws-sdk/client-ssm';
 import { interpolate, UnresolvedReferenceError } from './interpolate';
@@ -46,13 +50,16 @@ export interface Approval {
   readonly approvers: readonly string[];
   readonly minRequiredApprovals: number;
   readonly message?: string;
+  /** The SNS topic told that the step waits (the step's `NotificationArn` input). */
+  readonly notificationArn?: string;
   readonly decisions: Decision[];
 }
 
 export interface StepRecord {
   readonly id: string;
   readonly definition: StepDefinition;
-  status: Status;
+  /** Changed only through setStepStatus. */
+  readonly status: Status;
   startTime?: Date;
   endTime?: Date;
   /** Resolved inputs, each JSON-encoded as SSM reports them. */
@@ -72,7 +79,8 @@ export interface ExecutionRecord {
   readonly parameters: ResolvedParameters;
   readonly startTime: Date;
   readonly steps: StepRecord[];
-  status: Status;
+  /** Changed only through setExecutionStatus. */
+  readonly status: Status;
   endTime?: Date;
   failureMessage?: string;
   /** The step that is running or waiting for a signal. */
@@ -81,7 +89,35 @@ export interface ExecutionRecord {
   awaitingStart?: string;
   /** The failure message of a failed critical step that did not abort the execution. */
   criticalFailure?: string;
+  /** Status changes not yet published, oldest first (the engine drains it after each operation). */
+  readonly transitions: Transition[];
 }
+
+/** One status change of an execution (`step` undefined) or of one of its step executions. */
+export interface Transition {
+  readonly step?: StepRecord;
+  readonly status: Status;
+  readonly at: Date;
+}
+
+/** Sets the execution's status, journalling the change (none when the status stays the same). */
+export const setExecutionStatus = (execution: ExecutionRecord, status: Status, at: Date): void => {
+  if (execution.status === status) return;
+  (execution as { status: Status }).status = status;
+  execution.transitions.push({ status, at });
+};
+
+/** Sets a step execution's status, journalling the change (none when the status stays the same). */
+export const setStepStatus = (
+  execution: ExecutionRecord,
+  record: StepRecord,
+  status: Status,
+  at: Date,
+): void => {
+  if (record.status === status) return;
+  (record as { status: Status }).status = status;
+  execution.transitions.push({ step: record, status, at });
+};
 
 export interface Context {
   readonly now: Date;
@@ -126,7 +162,7 @@ const endExecution = (
   at: Date,
   failureMessage?: string,
 ): void => {
-  execution.status = status;
+  setExecutionStatus(execution, status, at);
   execution.endTime = at;
   execution.current = undefined;
   execution.awaitingStart = undefined;
@@ -138,7 +174,7 @@ const finish = (execution: ExecutionRecord, context: Context): void => {
   if (execution.mode === 'Interactive') {
     // Documented: after the last step the user completes the execution with StopAutomationExecution
     // (Type Complete). Assumption: until then it stays Waiting.
-    execution.status = 'Waiting';
+    setExecutionStatus(execution, 'Waiting', context.now);
     execution.current = undefined;
     execution.awaitingStart = undefined;
     return;
@@ -157,7 +193,7 @@ export const proceed = (execution: ExecutionRecord, next: string | undefined, co
     return;
   }
   if (execution.mode === 'Interactive') {
-    execution.status = 'Waiting';
+    setExecutionStatus(execution, 'Waiting', context.now);
     execution.current = undefined;
     execution.awaitingStart = next;
     return;
@@ -172,7 +208,7 @@ export const completeStep = (
   context: Context,
   outputs?: Record<string, string[]>,
 ): void => {
-  record.status = 'Success';
+  setStepStatus(execution, record, 'Success', context.now);
   record.endTime = context.now;
   record.deadline = undefined;
   if (outputs) record.outputs = outputs;
@@ -193,7 +229,7 @@ export const failStep = (
   context: Context,
   outputs?: Record<string, string[]>,
 ): void => {
-  record.status = status;
+  setStepStatus(execution, record, status, context.now);
   record.endTime = context.now;
   record.deadline = undefined;
   record.failureMessage = message;
@@ -229,9 +265,10 @@ export const runStep = (execution: ExecutionRecord, name: string, context: Conte
     return;
   }
   const record = recordFor(execution, name, context);
-  record.status = 'InProgress';
+  // The execution's change is journalled before its step's, as it happens in that order.
+  setExecutionStatus(execution, 'InProgress', context.now);
   record.startTime = context.now;
-  execution.status = 'InProgress';
+  setStepStatus(execution, record, 'InProgress', context.now);
   execution.current = record;
   execution.awaitingStart = undefined;
   let inputs: Record<string, unknown>;
@@ -251,11 +288,11 @@ export const runStep = (execution: ExecutionRecord, name: string, context: Conte
       return;
     }
     if (approval) record.approval = approval;
-    record.status = 'Waiting';
     record.deadline = new Date(
       context.now.getTime() + (declared.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000,
     );
-    execution.status = 'Waiting';
+    setStepStatus(execution, record, 'Waiting', context.now);
+    setExecutionStatus(execution, 'Waiting', context.now);
     return;
   }
   // Simulator convention: an aws:executeScript step whose InputPayload has a non-empty string
@@ -278,7 +315,7 @@ export const expire = (execution: ExecutionRecord, now: Date): void => {
   const record = execution.current;
   if (record?.status !== 'Waiting' || !record.deadline || now < record.deadline) return;
   const at = record.deadline;
-  record.status = 'TimedOut';
+  setStepStatus(execution, record, 'TimedOut', at);
   record.endTime = at;
   record.deadline = undefined;
   record.failureMessage = `Step timed out after ${record.definition.declared.timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS} seconds.`;
@@ -293,7 +330,7 @@ export const stopExecution = (
 ): void => {
   const record = execution.current;
   if (record) {
-    record.status = 'Cancelled';
+    setStepStatus(execution, record, 'Cancelled', context.now);
     record.endTime = context.now;
     record.deadline = undefined;
   }

@@ -5,13 +5,23 @@
  * against it. README.md ("What the simulator assumes") lists where it decides what AWS does not document.
  */
 import { join } from 'node:path';
+import type { SNSEvent } from 'aws-lambda';
 import { AutomationEngine } from './engine';
+import type { AutomationStatusChangeEvent } from './events';
 import { DEFAULT_LOCAL_PRINCIPALS, type PrincipalMap } from './principals';
 import { loadRunbooks } from './runbook-loader';
 import { listen } from './server';
 
 export { AutomationEngine, type EngineOptions } from './engine';
 export { SsmError, type SsmErrorName } from './errors';
+export {
+  type AutomationStatusChangeDetail,
+  type AutomationStatusChangeEvent,
+  approvalMessage,
+  EXECUTION_STATUS_CHANGE,
+  STEP_STATUS_CHANGE,
+} from './events';
+export type { Listener } from './listeners';
 export {
   DEFAULT_LOCAL_PRINCIPALS,
   LOCAL_ACCOUNT_ID,
@@ -21,6 +31,13 @@ export {
 } from './principals';
 export { type Runbook, RunbookError } from './runbook';
 export { loadRunbookFile, loadRunbooks } from './runbook-loader';
+
+/**
+ * The SNS topic the shipped runbooks' aws:approve steps notify (their `NotificationArn` parameter's
+ * default). SSM requires the topic name to begin with "Automation".
+ */
+export const LOCAL_NOTIFICATION_TOPIC_ARN =
+  'arn:aws:sns:us-east-1:123456789012:Automation-ApprovalWebhook-Local';
 
 /** The runbooks shipped with the project (local/runbooks). */
 export const DEFAULT_RUNBOOK_DIR = join(__dirname, '..', 'runbooks');
@@ -36,8 +53,21 @@ export interface SimulatorOptions {
   readonly principals?: PrincipalMap;
   /** The engine's clock (execution and step times, timeouts). Signatures are checked against real time. */
   readonly clock?: () => Date;
-  /** Called with unexpected errors (answered as InternalServerError). @default logs to stderr */
+  /**
+   * Called with unexpected errors (answered as InternalServerError) and with what an event listener
+   * throws. @default logs to stderr
+   */
   readonly onInternalError?: (error: unknown) => void;
+  /**
+   * Called, after the SSM call that caused it, with the SNS event a function subscribed to the topic
+   * would receive when an aws:approve step with a `NotificationArn` starts waiting.
+   */
+  readonly onSnsNotification?: (event: SNSEvent) => void | Promise<void>;
+  /**
+   * Called, after the SSM call that caused it, with each EventBridge event SSM sends when an
+   * execution's or a step execution's status changes (source `aws.ssm`).
+   */
+  readonly onEventBridgeEvent?: (event: AutomationStatusChangeEvent) => void | Promise<void>;
 }
 
 export interface Simulator {
@@ -54,16 +84,23 @@ export interface Simulator {
  */
 export const startSimulator = async (options: SimulatorOptions = {}): Promise<Simulator> => {
   const runbooks = loadRunbooks(options.runbookDir ?? DEFAULT_RUNBOOK_DIR);
-  const engine = new AutomationEngine({ runbooks, ...(options.clock ? { clock: options.clock } : {}) });
+  const onInternalError =
+    options.onInternalError ??
+    ((error: unknown) => {
+      console.error('ssm-simulator: internal error', error);
+    });
+  const engine = new AutomationEngine({
+    runbooks,
+    onInternalError,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onSnsNotification ? { onSnsNotification: options.onSnsNotification } : {}),
+    ...(options.onEventBridgeEvent ? { onEventBridgeEvent: options.onEventBridgeEvent } : {}),
+  });
   const running = await listen(
     {
       engine,
       principals: options.principals ?? DEFAULT_LOCAL_PRINCIPALS,
-      onInternalError:
-        options.onInternalError ??
-        ((error) => {
-          console.error('ssm-simulator: internal error', error);
-        }),
+      onInternalError,
     },
     options.host ?? '127.0.0.1',
     options.port ?? 0,

@@ -30,19 +30,30 @@ export const LOCAL_ACCOUNT_ID = '123456789012';
 
 /**
  * Fixed, documented dummy credentials for local use. They are not secrets and open nothing on AWS.
- * The two webhook principals hold exactly the one action each that the deployed roles hold
- * (DESIGN.md §4), so local runs catch a handler that calls SSM with the wrong role.
+ * The webhook principals hold exactly the actions the deployed roles hold (DESIGN.md §4): signal and
+ * stop their one SSM write plus GetAutomationExecution, confirm and notifier only
+ * GetAutomationExecution. So local runs catch a handler that calls SSM with the wrong role.
  */
 export const DEFAULT_LOCAL_PRINCIPALS: PrincipalMap = {
   AKIALOCALWEBHOOKSIGN: {
     secretAccessKey: 'local-dummy-secret-webhook-signal-00000000',
     arn: `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/ssm-approval-webhook-signal/local`,
-    allowedActions: ['ssm:SendAutomationSignal'],
+    allowedActions: ['ssm:SendAutomationSignal', 'ssm:GetAutomationExecution'],
   },
   AKIALOCALWEBHOOKSTOP: {
     secretAccessKey: 'local-dummy-secret-webhook-stop-0000000000',
     arn: `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/ssm-approval-webhook-stop/local`,
-    allowedActions: ['ssm:StopAutomationExecution'],
+    allowedActions: ['ssm:StopAutomationExecution', 'ssm:GetAutomationExecution'],
+  },
+  AKIALOCALWEBHOOKCONF: {
+    secretAccessKey: 'local-dummy-secret-webhook-confirm-0000000',
+    arn: `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/ssm-approval-webhook-confirm/local`,
+    allowedActions: ['ssm:GetAutomationExecution'],
+  },
+  AKIALOCALWEBHOOKNOTI: {
+    secretAccessKey: 'local-dummy-secret-webhook-notifier-000000',
+    arn: `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/ssm-approval-webhook-notifier/local`,
+    allowedActions: ['ssm:GetAutomationExecution'],
   },
   AKIALOCALOPERATOR001: {
     secretAccessKey: 'local-dummy-secret-operator-0000000000000',

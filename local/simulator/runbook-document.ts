@@ -141,6 +141,8 @@ const checkApproveInputs = (step: string, inputs: Record<string, unknown>, fail:
   }
   if (inputs.Message !== undefined && !isString(inputs.Message))
     fail(`step '${step}': Message must be a string`);
+  if (inputs.NotificationArn !== undefined && !isString(inputs.NotificationArn))
+    fail(`step '${step}': NotificationArn must be a string`);
 };
 
 const stepDefinition = (raw: unknown, index: number, fail: Problem): StepDefinition => {

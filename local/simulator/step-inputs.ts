@@ -32,6 +32,16 @@ export const lookupFor =
 export const encodeInputs = (inputs: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, JSON.stringify(value)]));
 
+/**
+ * An SNS topic ARN whose topic name begins with "Automation": the aws:approve documentation says
+ * "The title of the Amazon SNS topic must be prefixed with \"Automation\"". Topic names are 1-256
+ * letters, digits, hyphens and underscores (FIFO topics end in `.fifo`), as SNS documents them.
+ * Assumption: the prefix is case-sensitive, and SSM checks the form when the step starts (the
+ * simulator knows no topics, so any well-formed ARN is taken to exist).
+ */
+const NOTIFICATION_ARN =
+  /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:(?=[A-Za-z0-9_-]{1,256}(?:\.fifo)?$)Automation[A-Za-z0-9_.-]*$/;
+
 /** The approval an aws:approve step waits for, or the problem with its inputs. */
 export const approvalOf = (inputs: Record<string, unknown>): Approval | string => {
   const approvers = inputs.Approvers;
@@ -52,10 +62,18 @@ export const approvalOf = (inputs: Record<string, unknown>): Approval | string =
   if (message !== undefined && (typeof message !== 'string' || message.length > 4096)) {
     return 'Message must be a string of at most 4096 characters.';
   }
+  const notificationArn = inputs.NotificationArn;
+  if (
+    notificationArn !== undefined &&
+    (typeof notificationArn !== 'string' || !NOTIFICATION_ARN.test(notificationArn))
+  ) {
+    return 'NotificationArn must be the ARN of an Amazon SNS topic whose name begins with "Automation".';
+  }
   return {
     approvers: list,
     minRequiredApprovals: min,
     decisions: [],
     ...(message !== undefined ? { message } : {}),
+    ...(notificationArn !== undefined ? { notificationArn } : {}),
   };
 };

@@ -9,7 +9,7 @@ import {
   type SSMClient,
   StartAutomationExecutionCommand,
 } from '@aws-sdk/client-ssm';
-import { type LocalStack, signedLinks, startLocalStack } from '../../local/runner';
+import { type LocalStack, type LocalStackOptions, signedLinks, startLocalStack } from '../../local/runner';
 
 export interface E2E {
   readonly stack: LocalStack;
@@ -29,7 +29,9 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export const startE2E = async (): Promise<E2E> => {
+export const startE2E = async (
+  options: Pick<LocalStackOptions, 'snsDeliveries' | 'notify' | 'demo'> = {},
+): Promise<E2E> => {
   const secretFile = path.join(mkdtempSync(path.join(tmpdir(), 'sawh-e2e-')), 'secrets.json');
   const stack = await startLocalStack({
     apiPort: 0,
@@ -37,6 +39,7 @@ export const startE2E = async (): Promise<E2E> => {
     secretFile,
     demo: false,
     logLevel: 'SILENT',
+    ...options,
   });
   const ssm = stack.operatorSsm as SSMClient;
   return {

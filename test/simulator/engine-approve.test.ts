@@ -23,7 +23,9 @@ const prepared: StepExecution = {
   StepExecutionId: id(2),
   ValidNextSteps: ['ApproveChange'],
 };
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:Automation-ApprovalWebhook-Local';
 const approvalInputs = {
+  NotificationArn: JSON.stringify(TOPIC),
   Approvers: `["${ROLE}"]`,
   MinRequiredApprovals: '1',
   Message: JSON.stringify(`Approve the change "Demo change" (execution ${id(1)})?`),
@@ -68,7 +70,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
         { StepName: 'ReportResult', Action: 'aws:sleep', StepStatus: 'Pending', StepExecutionId: id(5) },
       ],
       StepExecutionsTruncated: false,
-      Parameters: { Approver: [ROLE], ChangeDescription: ['Demo change'] },
+      Parameters: { Approver: [ROLE], ChangeDescription: ['Demo change'], NotificationArn: [TOPIC] },
       Outputs: { 'ApproveChange.ApprovalStatus': [NO_OUTPUT] },
       Mode: 'Auto',
       ExecutedBy: OPERATOR,
@@ -142,7 +144,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
         },
       ],
       StepExecutionsTruncated: false,
-      Parameters: { Approver: [ROLE], ChangeDescription: ['Demo change'] },
+      Parameters: { Approver: [ROLE], ChangeDescription: ['Demo change'], NotificationArn: [TOPIC] },
       Outputs: { 'ApproveChange.ApprovalStatus': ['Approved'] },
       Mode: 'Auto',
       ExecutedBy: OPERATOR,

@@ -4,6 +4,7 @@ import {
   identityKey,
   isAllowed,
   matchesApprover,
+  type SsmAction,
 } from '../../local/simulator/principals';
 
 const ACCOUNT = '123456789012';
@@ -88,20 +89,35 @@ describe('DEFAULT_LOCAL_PRINCIPALS', () => {
     ).toStrictEqual({
       AKIALOCALWEBHOOKSIGN: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-signal/local',
       AKIALOCALWEBHOOKSTOP: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-stop/local',
+      AKIALOCALWEBHOOKCONF: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-confirm/local',
+      AKIALOCALWEBHOOKNOTI: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-notifier/local',
       AKIALOCALOPERATOR001: 'arn:aws:iam::123456789012:user/local-operator',
       AKIALOCALOUTSIDER001: 'arn:aws:iam::123456789012:user/local-outsider',
     });
   });
 
-  it('allow the webhook roles only their one action, like the deployed roles', () => {
-    const signal = DEFAULT_LOCAL_PRINCIPALS.AKIALOCALWEBHOOKSIGN as never;
-    const stop = DEFAULT_LOCAL_PRINCIPALS.AKIALOCALWEBHOOKSTOP as never;
-    const operator = DEFAULT_LOCAL_PRINCIPALS.AKIALOCALOPERATOR001 as never;
+  it('allow the webhook roles exactly the actions of the deployed roles', () => {
+    const actions: readonly SsmAction[] = [
+      'ssm:StartAutomationExecution',
+      'ssm:GetAutomationExecution',
+      'ssm:DescribeAutomationStepExecutions',
+      'ssm:SendAutomationSignal',
+      'ssm:StopAutomationExecution',
+    ];
+    const allowed = Object.fromEntries(
+      Object.entries(DEFAULT_LOCAL_PRINCIPALS).map(([key, principal]) => [
+        key,
+        actions.filter((action) => isAllowed(principal, action)),
+      ]),
+    );
 
-    expect(isAllowed(signal, 'ssm:SendAutomationSignal')).toBe(true);
-    expect(isAllowed(signal, 'ssm:StopAutomationExecution')).toBe(false);
-    expect(isAllowed(stop, 'ssm:StopAutomationExecution')).toBe(true);
-    expect(isAllowed(stop, 'ssm:SendAutomationSignal')).toBe(false);
-    expect(isAllowed(operator, 'ssm:StartAutomationExecution')).toBe(true);
+    expect(allowed).toStrictEqual({
+      AKIALOCALWEBHOOKSIGN: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
+      AKIALOCALWEBHOOKSTOP: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'],
+      AKIALOCALWEBHOOKCONF: ['ssm:GetAutomationExecution'],
+      AKIALOCALWEBHOOKNOTI: ['ssm:GetAutomationExecution'],
+      AKIALOCALOPERATOR001: actions,
+      AKIALOCALOUTSIDER001: actions,
+    });
   });
 });

@@ -1,16 +1,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCAL_NOTIFICATION_TOPIC_ARN } from '../../local/simulator';
 import { interpolate, UnresolvedReferenceError } from '../../local/simulator/interpolate';
 import { RunbookError } from '../../local/simulator/runbook';
 import { loadRunbookFile, loadRunbooks } from '../../local/simulator/runbook-loader';
 import { LOCAL_RUNBOOKS } from './helpers';
 
 describe('shipped runbooks', () => {
-  it('load as Demo-ApproveChange and Demo-PauseAndResume', () => {
+  it('load as Demo-ApproveChange, Demo-PauseAndResume and Demo-TwoGates', () => {
     const runbooks = loadRunbooks(LOCAL_RUNBOOKS);
 
-    expect([...runbooks.keys()]).toStrictEqual(['Demo-ApproveChange', 'Demo-PauseAndResume']);
+    expect([...runbooks.keys()]).toStrictEqual([
+      'Demo-ApproveChange',
+      'Demo-PauseAndResume',
+      'Demo-TwoGates',
+    ]);
     const demo = runbooks.get('Demo-ApproveChange');
     expect(demo?.parameters.Approver).toStrictEqual({
       type: 'String',
@@ -24,7 +29,35 @@ describe('shipped runbooks', () => {
       ['ReportResult', 'aws:sleep', { kind: 'Abort' }],
     ]);
     expect(demo?.mainSteps[1]?.inputs.Approvers).toStrictEqual(['{{ Approver }}']);
+    expect(demo?.mainSteps[1]?.inputs.NotificationArn).toBe('{{ NotificationArn }}');
+    expect(demo?.parameters.NotificationArn?.default).toBe(LOCAL_NOTIFICATION_TOPIC_ARN);
     expect(demo?.outputs).toStrictEqual(['ApproveChange.ApprovalStatus']);
+  });
+
+  it('Demo-TwoGates: two approvals in a row, each notifying the local topic', () => {
+    const twoGates = loadRunbooks(LOCAL_RUNBOOKS).get('Demo-TwoGates');
+
+    expect(
+      twoGates?.mainSteps.map((s) => [s.name, s.action, s.declared.timeoutSeconds, s.inputs.NotificationArn]),
+    ).toStrictEqual([
+      ['PrepareRelease', 'aws:executeScript', undefined, undefined],
+      ['ApproveStaging', 'aws:approve', 3600, '{{ NotificationArn }}'],
+      ['DeployStaging', 'aws:executeScript', undefined, undefined],
+      ['ApproveProduction', 'aws:approve', 7200, '{{ NotificationArn }}'],
+      ['DeployProduction', 'aws:executeScript', undefined, undefined],
+    ]);
+    expect(
+      Object.fromEntries(Object.entries(twoGates?.parameters ?? {}).map(([name, p]) => [name, p.default])),
+    ).toStrictEqual({
+      Approver: 'arn:aws:iam::123456789012:role/ssm-approval-webhook-signal',
+      NotificationArn: LOCAL_NOTIFICATION_TOPIC_ARN,
+      Version: '1.0.0',
+      ChangeTicket: 'CHG-0000',
+    });
+    expect(twoGates?.outputs).toStrictEqual([
+      'ApproveStaging.ApprovalStatus',
+      'ApproveProduction.ApprovalStatus',
+    ]);
   });
 });
 

@@ -163,10 +163,77 @@ describe('typed errors', () => {
     ]);
 
     const denied = await rejection(
-      webhook.send(new GetAutomationExecutionCommand({ AutomationExecutionId: UNKNOWN })),
+      webhook.send(new DescribeAutomationStepExecutionsCommand({ AutomationExecutionId: UNKNOWN })),
     );
     expect(denied.error).toBeInstanceOf(AccessDeniedException);
     expect(denied.status).toBe(400);
+  });
+});
+
+describe('webhook principals hold exactly the actions of their deployed roles', () => {
+  /** Each operation, valid enough to reach authorisation, on something that does not exist. */
+  const operations = {
+    StartAutomationExecution: () => new StartAutomationExecutionCommand({ DocumentName: 'Nope-Doc' }),
+    GetAutomationExecution: () => new GetAutomationExecutionCommand({ AutomationExecutionId: UNKNOWN }),
+    DescribeAutomationStepExecutions: () =>
+      new DescribeAutomationStepExecutionsCommand({ AutomationExecutionId: UNKNOWN }),
+    SendAutomationSignal: () =>
+      new SendAutomationSignalCommand({ AutomationExecutionId: UNKNOWN, SignalType: 'Approve' }),
+    StopAutomationExecution: () => new StopAutomationExecutionCommand({ AutomationExecutionId: UNKNOWN }),
+  };
+  const ALLOWED_BUT_MISSING = {
+    StartAutomationExecution: 'AutomationDefinitionNotFoundException',
+    GetAutomationExecution: 'AutomationExecutionNotFoundException',
+    DescribeAutomationStepExecutions: 'AutomationExecutionNotFoundException',
+    SendAutomationSignal: 'AutomationExecutionNotFoundException',
+    StopAutomationExecution: 'AutomationExecutionNotFoundException',
+  };
+  const DENIED = 'AccessDeniedException';
+
+  it.each([
+    [
+      'AKIALOCALWEBHOOKSIGN',
+      { GetAutomationExecution: true, SendAutomationSignal: true } as Record<string, boolean>,
+    ],
+    ['AKIALOCALWEBHOOKSTOP', { GetAutomationExecution: true, StopAutomationExecution: true }],
+    ['AKIALOCALWEBHOOKCONF', { GetAutomationExecution: true }],
+    ['AKIALOCALWEBHOOKNOTI', { GetAutomationExecution: true }],
+  ])('%s', async (accessKeyId, allowed) => {
+    const caller = client(accessKeyId);
+    const outcomes: Record<string, string> = {};
+    for (const [name, command] of Object.entries(operations)) {
+      outcomes[name] = (await rejection(caller.send(command() as never))).name;
+    }
+
+    expect(outcomes).toStrictEqual(
+      Object.fromEntries(
+        Object.entries(ALLOWED_BUT_MISSING).map(([name, missing]) => [
+          name,
+          allowed[name] ? missing : DENIED,
+        ]),
+      ),
+    );
+  });
+
+  it('the confirm and notifier roles read executions; IAM wording when they try more', async () => {
+    const id = await start('Demo-ApproveChange');
+    for (const accessKeyId of ['AKIALOCALWEBHOOKCONF', 'AKIALOCALWEBHOOKNOTI']) {
+      const read = await client(accessKeyId).send(
+        new GetAutomationExecutionCommand({ AutomationExecutionId: id }),
+      );
+      expect(read.AutomationExecution).toStrictEqual(simulator.engine.get(id));
+    }
+
+    const denied = await rejection(
+      client('AKIALOCALWEBHOOKNOTI').send(
+        new SendAutomationSignalCommand({ AutomationExecutionId: id, SignalType: 'Approve' }),
+      ),
+    );
+    expect(denied.error).toBeInstanceOf(AccessDeniedException);
+    expect(denied.message).toBe(
+      `User: arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-notifier/local is not authorized to perform: ssm:SendAutomationSignal on resource: arn:aws:ssm:us-east-1:123456789012:automation-execution/${id} because no identity-based policy allows the ssm:SendAutomationSignal action`,
+    );
+    expect(await statuses(id)).toStrictEqual(['Waiting', ['Success', 'Waiting', 'Pending', 'Pending']]);
   });
 });
 
