@@ -1,5 +1,11 @@
-import type { Environment } from 'aws-cdk-lib';
+import { Duration, type Environment, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { MAX_LINK_TTL_SECONDS, MIN_LINK_TTL_SECONDS } from '../lambda/notify/config';
+import {
+  ApprovalNotifierPropsError,
+  type NotificationProps,
+  resolveNotificationProps,
+} from './approval-notifier';
 import type { ApprovalWebhookProps } from './approval-webhook';
 import type { PowertoolsLogLevel } from './webhook-function';
 
@@ -28,7 +34,23 @@ export const CONTEXT_KEYS = {
   throttleBurstLimit: 'throttleBurstLimit',
   logRetentionDays: 'logRetentionDays',
   logLevel: 'logLevel',
+  /**
+   * The notifications (see `NotificationProps`) as JSON: an object in cdk.json, or a string from
+   * `-c notifications='{"email":{"from":"approvals@example.com"},"defaultRule":{"email":["sre@example.com"]}}'`.
+   * The link lifetime is `maxLinkTtlSeconds` (a number) there, as in the notifier's configuration.
+   */
+  notifications: 'notifications',
+  /** `destroy` or `retain`. */
+  stateTableRemovalPolicy: 'stateTableRemovalPolicy',
 } as const;
+
+/** The properties of the `notifications` context value. */
+const NOTIFICATION_KEYS = ['email', 'webhooks', 'rules', 'defaultRule', 'maxLinkTtlSeconds'];
+
+const REMOVAL_POLICIES: Readonly<Record<string, RemovalPolicy>> = {
+  destroy: RemovalPolicy.DESTROY,
+  retain: RemovalPolicy.RETAIN,
+};
 
 const LOG_LEVELS: readonly PowertoolsLogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
@@ -69,6 +91,13 @@ export function resolveAppConfig(
     );
   }
 
+  const stateTableRemovalPolicy = optionalString(readContext, CONTEXT_KEYS.stateTableRemovalPolicy);
+  if (stateTableRemovalPolicy !== undefined && !Object.hasOwn(REMOVAL_POLICIES, stateTableRemovalPolicy)) {
+    throw new AppConfigError(
+      `context ${CONTEXT_KEYS.stateTableRemovalPolicy} must be one of ${Object.keys(REMOVAL_POLICIES).join(', ')}, got ${JSON.stringify(stateTableRemovalPolicy)}`,
+    );
+  }
+
   return {
     stackName,
     env: { account: nonEmpty(env.CDK_DEFAULT_ACCOUNT), region: nonEmpty(env.CDK_DEFAULT_REGION) },
@@ -77,8 +106,65 @@ export function resolveAppConfig(
       throttleBurstLimit: optionalNumber(readContext, CONTEXT_KEYS.throttleBurstLimit),
       logRetention: logRetentionDays as RetentionDays | undefined,
       logLevel: logLevel as PowertoolsLogLevel | undefined,
+      notifications: notificationsFromContext(readContext(CONTEXT_KEYS.notifications)),
+      stateTableRemovalPolicy:
+        stateTableRemovalPolicy === undefined ? undefined : REMOVAL_POLICIES[stateTableRemovalPolicy],
     },
   };
+}
+
+/**
+ * The `notifications` context value as construct props, validated by the construct's own rules so that a
+ * bad value fails here, naming the context key, before anything is built.
+ */
+function notificationsFromContext(value: unknown): NotificationProps | undefined {
+  const key = CONTEXT_KEYS.notifications;
+  if (value === undefined) return undefined;
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      // No cause and no quote: the value may hold webhook URLs.
+      throw new AppConfigError(`context ${key} is not valid JSON`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AppConfigError(
+      `context ${key} must be a JSON object (in cdk.json) or a string holding one (-c ${key}='{...}')`,
+    );
+  }
+  const { maxLinkTtlSeconds, ...rest } = parsed as Record<string, unknown>;
+  const unknown = Object.keys(rest).filter((property) => !NOTIFICATION_KEYS.includes(property));
+  if (unknown.length > 0) {
+    throw new AppConfigError(
+      `context ${key} has unknown propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((property) => JSON.stringify(property)).join(', ')} (allowed: ${NOTIFICATION_KEYS.join(', ')})`,
+    );
+  }
+  if (
+    maxLinkTtlSeconds !== undefined &&
+    (typeof maxLinkTtlSeconds !== 'number' ||
+      !Number.isInteger(maxLinkTtlSeconds) ||
+      maxLinkTtlSeconds < MIN_LINK_TTL_SECONDS ||
+      maxLinkTtlSeconds > MAX_LINK_TTL_SECONDS)
+  ) {
+    throw new AppConfigError(
+      `context ${key}: "maxLinkTtlSeconds" must be an integer from ${MIN_LINK_TTL_SECONDS} to ${MAX_LINK_TTL_SECONDS} (seconds)`,
+    );
+  }
+  const props: NotificationProps = {
+    ...(rest as Omit<NotificationProps, 'maxLinkTtl'>),
+    ...(maxLinkTtlSeconds === undefined ? {} : { maxLinkTtl: Duration.seconds(maxLinkTtlSeconds) }),
+  };
+  try {
+    resolveNotificationProps(props);
+  } catch (error) {
+    if (error instanceof ApprovalNotifierPropsError) {
+      throw new AppConfigError(`context ${key}: ${error.problem}`);
+    }
+    throw error;
+  }
+  return props;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

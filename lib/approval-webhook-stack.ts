@@ -27,6 +27,10 @@ export class ApprovalWebhookStack extends Stack {
       description: 'The role that calls StopAutomationExecution',
       value: this.webhook.stopRole.roleArn,
     });
+    new CfnOutput(this, 'NotificationTopicArn', {
+      description: 'Put this ARN into the NotificationArn of your aws:approve steps',
+      value: this.webhook.notifier.topic.topicArn,
+    });
     new CfnOutput(this, 'SecretArn', {
       description: 'Secret holding the link keys and API client token hashes (the ARN, not the value)',
       value: this.webhook.secret.secretArn,

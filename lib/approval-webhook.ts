@@ -1,13 +1,17 @@
 import * as path from 'node:path';
-import { Aws, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { STATE_TABLE_SCHEMA } from '../lambda/notify/state-table';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES } from '../lambda/routes';
+import { ApprovalNotifier, type NotificationProps, resolveNotificationProps } from './approval-notifier';
+import { grantSsmActions } from './ssm-permissions';
 import { type PowertoolsLogLevel, WEBHOOK_FUNCTION_DEFAULTS, WebhookFunction } from './webhook-function';
 
 /** The repository root: `lambda/routes.ts` gives handler entries relative to it. */
@@ -31,15 +35,7 @@ export const APPROVAL_WEBHOOK_DEFAULTS = {
 export const SECRET_TEMPLATE = { activeLinkKeyId: 'k1', apiClients: [] } as const;
 export const SECRET_GENERATED_KEY = 'linkKey.k1';
 
-/**
- * Every SSM action the webhook may call, per function. The confirmation page only renders a form,
- * so it holds none.
- */
-export const SSM_ACTIONS: Readonly<Record<FunctionName, readonly string[]>> = {
-  signal: ['ssm:SendAutomationSignal'],
-  stop: ['ssm:StopAutomationExecution'],
-  confirm: [],
-};
+export { SSM_ACTIONS, SSM_READ_ACTIONS } from './ssm-permissions';
 
 /** Raised when props cannot produce a working deployment. */
 export class ApprovalWebhookPropsError extends Error {
@@ -73,10 +69,6 @@ const POST_ROUTE_AUTH_REASON =
 const GET_ROUTE_AUTH_REASON =
   'The GET route only renders a confirmation page and never changes an execution (so mail scanners that ' +
   'prefetch links change nothing); the handler verifies the signed link token before rendering anything.';
-
-/** How cdk-nag renders the automation-execution ARN in its IAM5 finding ids. */
-const automationExecutionFinding =
-  'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*';
 
 export interface ApprovalWebhookProps {
   /**
@@ -113,13 +105,30 @@ export interface ApprovalWebhookProps {
    * @default 'INFO'
    */
   readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * Who is told that an approval gate waits, and how (e-mail, webhooks, routing by runbook name).
+   * Runbooks reach the notifier through the topic `notifier.topic` in their `aws:approve` steps'
+   * `NotificationArn` (their AutomationAssumeRole, or the user who starts them, needs `sns:Publish` on
+   * it; AmazonSSMAutomationRole has it), or without it through SSM's EventBridge events.
+   * @default - nobody is told; the notifier only logs the gates it sees
+   */
+  readonly notifications?: NotificationProps;
+  /**
+   * What happens to the state table when it leaves the stack.
+   * @default RemovalPolicy.DESTROY - today it holds only idempotency records that expire within days;
+   * losing them at worst repeats a notification. Once it holds posted chat messages (to update them
+   * after a decision) and quorum tallies, consider RETAIN.
+   */
+  readonly stateTableRemovalPolicy?: RemovalPolicy;
 }
 
 /**
  * The approval webhook: an HTTP API whose routes (from `lambda/routes.ts`) reach three functions,
- * each with a role that holds only the SSM action it needs, plus the one secret they read.
+ * each with a role that holds only the SSM actions it needs (`SSM_ACTIONS`), the one secret they read,
+ * the state table, and the notifier (`ApprovalNotifier`) that tells approvers a gate waits.
  *
- * Runbook authors put `signalRole.roleArn` into the `Approvers` of their `aws:approve` steps.
+ * Runbook authors put `signalRole.roleArn` into the `Approvers` of their `aws:approve` steps, and
+ * `notifier.topic.topicArn` into their `NotificationArn`.
  */
 export class ApprovalWebhook extends Construct {
   /** The HTTP API (payload format 2.0, no CORS, authentication in the handlers). */
@@ -133,11 +142,19 @@ export class ApprovalWebhook extends Construct {
   /** Link signing keys and API client token hashes (layout: `SECRET_TEMPLATE`). */
   public readonly secret: secretsmanager.Secret;
 
+  /**
+   * The webhook's one DynamoDB table (key and TTL attribute: `STATE_TABLE_SCHEMA`): on demand, TTL,
+   * point-in-time recovery, AWS-managed encryption. Today it holds the notifier's idempotency records.
+   */
+  public readonly stateTable: dynamodb.Table;
+  /** Tells approvers that a gate waits: the function, its SNS topic and EventBridge rules. */
+  public readonly notifier: ApprovalNotifier;
+
   /** Serves approve, reject and signal: the only holder of `ssm:SendAutomationSignal`. */
   public readonly signalFunction: WebhookFunction;
   /** Serves stop: the only holder of `ssm:StopAutomationExecution`. */
   public readonly stopFunction: WebhookFunction;
-  /** Serves the GET confirmation page: holds no SSM action. */
+  /** Serves the GET confirmation page: reads executions, changes none. */
   public readonly confirmFunction: WebhookFunction;
 
   /** The role SSM sees as the approver: put its ARN into the `aws:approve` step's `Approvers`. */
@@ -153,6 +170,8 @@ export class ApprovalWebhook extends Construct {
     );
     const logRetention = props.logRetention ?? APPROVAL_WEBHOOK_DEFAULTS.logRetention;
     const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+    // Fail before anything is bundled; the notifier validates the same props again when it is built.
+    resolveNotificationProps(props.notifications);
 
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       description: 'ssm-approval-webhook: link signing keys (linkKey.<kid>) and API client token hashes',
@@ -171,6 +190,15 @@ export class ApprovalWebhook extends Construct {
         '(add linkKey.<kid>, switch activeLinkKeyId, retire the old key after the longest link lifetime), and ' +
         'API client entries are SHA-256 hashes replaced when a client token is re-issued. A Lambda rotation ' +
         'function that replaced the value would invalidate every link in flight at once.',
+    });
+
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: STATE_TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: STATE_TABLE_SCHEMA.ttlAttribute,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
 
     const makeFunction = (name: FunctionName, constructId: string, description: string): WebhookFunction => {
@@ -205,32 +233,8 @@ export class ApprovalWebhook extends Construct {
     this.stopRole = this.stopFunction.role;
     this.confirmRole = this.confirmFunction.role;
 
-    // SendAutomationSignal and StopAutomationExecution authorize on the execution's ARN; the execution
-    // ids are only known at run time, so the scope is this account's executions in this region.
-    // Pseudo parameters even when the stack's environment is known: the template (and cdk-nag's finding
-    // id acknowledged below) is then the same in every environment.
-    const automationExecutions = Stack.of(this).formatArn({
-      partition: Aws.PARTITION,
-      region: Aws.REGION,
-      account: Aws.ACCOUNT_ID,
-      service: 'ssm',
-      resource: 'automation-execution',
-      resourceName: '*',
-    });
     for (const name of Object.keys(functions) as FunctionName[]) {
-      const actions = SSM_ACTIONS[name];
-      if (actions.length === 0) continue;
-      const webhookFunction = functions[name];
-      webhookFunction.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: [...actions], resources: [automationExecutions] }),
-      );
-      Validations.of(webhookFunction.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${automationExecutionFinding}]`,
-        reason:
-          `${actions.join(', ')} needs the automation execution's ARN, and the execution id is only known at ` +
-          'run time; the wildcard is limited to automation executions of this account and region, and the ' +
-          'action to this single one.',
-      });
+      grantSsmActions(functions[name].role, name);
     }
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
@@ -279,6 +283,17 @@ export class ApprovalWebhook extends Construct {
         });
       }
     }
+
+    this.notifier = new ApprovalNotifier(this, 'Notifier', {
+      apiUrl: this.url,
+      signalRole: this.signalRole,
+      secret: this.secret,
+      stateTable: this.stateTable,
+      notifications: props.notifications,
+      logRetention,
+      logRemovalPolicy,
+      logLevel: props.logLevel,
+    });
   }
 }
 

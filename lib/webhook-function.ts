@@ -48,11 +48,24 @@ export interface WebhookFunctionProps {
   readonly logLevel?: PowertoolsLogLevel;
   /** `POWERTOOLS_SERVICE_NAME`. @default 'ssm-approval-webhook' */
   readonly serviceName?: string;
+  /**
+   * How long one invocation may run. Functions behind the HTTP API keep the default, well under API
+   * Gateway's 30 s integration limit; functions invoked asynchronously (the notifier) may take longer.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Environment variables besides the ones every function gets (`POWERTOOLS_SERVICE_NAME`,
+   * `POWERTOOLS_LOG_LEVEL`, `APP_SECRET_ARN`, `NODE_OPTIONS`), which they may not replace. Never a secret:
+   * the values are visible in the template and the function's configuration.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /**
  * One webhook Lambda function with the project's defaults: bundled locally by esbuild as minified
- * ESM with source maps and the AWS SDK inside, arm64, Node.js 22, 10 s timeout, an explicit log group
+ * ESM with source maps and the AWS SDK inside, arm64, Node.js 22, 10 s timeout (unless told otherwise), an explicit log group
  * with retention, and its own role that holds no managed policy: only write access to its own log
  * group and read access to the one secret. Callers add the SSM actions the function needs to `role`.
  */
@@ -81,6 +94,18 @@ export class WebhookFunction extends Construct {
     this.logGroup.grantWrite(this.role);
     props.secret.grantRead(this.role);
 
+    const baseEnvironment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME: props.serviceName ?? WEBHOOK_FUNCTION_DEFAULTS.serviceName,
+      POWERTOOLS_LOG_LEVEL: props.logLevel ?? WEBHOOK_FUNCTION_DEFAULTS.logLevel,
+      // The ARN only: the handlers fetch the value at runtime and cache it.
+      APP_SECRET_ARN: props.secret.secretArn,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const replaced = Object.keys(props.environment ?? {}).filter((name) => name in baseEnvironment);
+    if (replaced.length > 0) {
+      throw new Error(`WebhookFunction ${id}: environment may not replace ${replaced.join(', ')}`);
+    }
+
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: props.handler,
@@ -88,16 +113,10 @@ export class WebhookFunction extends Construct {
       runtime: WEBHOOK_FUNCTION_DEFAULTS.runtime,
       architecture: WEBHOOK_FUNCTION_DEFAULTS.architecture,
       memorySize: WEBHOOK_FUNCTION_DEFAULTS.memorySize,
-      timeout: WEBHOOK_FUNCTION_DEFAULTS.timeout,
+      timeout: props.timeout ?? WEBHOOK_FUNCTION_DEFAULTS.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: props.serviceName ?? WEBHOOK_FUNCTION_DEFAULTS.serviceName,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? WEBHOOK_FUNCTION_DEFAULTS.logLevel,
-        // The ARN only: the handlers fetch the value at runtime and cache it.
-        APP_SECRET_ARN: props.secret.secretArn,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: { ...baseEnvironment, ...props.environment },
       bundling: {
         // Docker does not run on the build machines; esbuild is a devDependency.
         forceDockerBundling: false,

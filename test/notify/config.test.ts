@@ -1,6 +1,9 @@
+import * as linkToken from '../../lambda/auth/link-token';
 import { ConfigurationError } from '../../lambda/core/errors';
 import {
   DEFAULT_MAX_LINK_TTL_SECONDS,
+  MAX_LINK_TTL_SECONDS,
+  MIN_LINK_TTL_SECONDS,
   type NotifierConfig,
   NotifierConfigError,
   parseNotifierConfig,
@@ -409,6 +412,16 @@ describe('validateNotifierConfig', () => {
         expect((error as Error).message).not.toMatch(/hunter2|s3cr3t|k3y|hooks\.example|api\.example/);
       }
     }
+  });
+});
+
+describe('link lifetime bounds', () => {
+  it('agree with the link tokens the notifier mints (60 s to 30 days, the longest aws:approve timeout)', () => {
+    expect([MIN_LINK_TTL_SECONDS, MAX_LINK_TTL_SECONDS]).toEqual([60, 2592000]);
+    expect([MIN_LINK_TTL_SECONDS, MAX_LINK_TTL_SECONDS]).toEqual([
+      linkToken.MIN_LINK_TTL_SECONDS,
+      linkToken.MAX_LINK_TTL_SECONDS,
+    ]);
   });
 });
 

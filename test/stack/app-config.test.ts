@@ -1,3 +1,4 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AppConfigError, resolveAppConfig } from '../../lib/app-config';
 
@@ -16,6 +17,8 @@ describe('resolveAppConfig', () => {
         throttleBurstLimit: undefined,
         logRetention: undefined,
         logLevel: undefined,
+        notifications: undefined,
+        stateTableRemovalPolicy: undefined,
       },
     });
   });
@@ -39,6 +42,8 @@ describe('resolveAppConfig', () => {
         throttleBurstLimit: 5,
         logRetention: RetentionDays.THREE_MONTHS,
         logLevel: 'DEBUG',
+        notifications: undefined,
+        stateTableRemovalPolicy: undefined,
       },
     });
   });
@@ -50,7 +55,38 @@ describe('resolveAppConfig', () => {
       throttleBurstLimit: undefined,
       logRetention: RetentionDays.ONE_YEAR,
       logLevel: undefined,
+      notifications: undefined,
+      stateTableRemovalPolicy: undefined,
     });
+  });
+
+  const notifications = {
+    email: { from: 'approvals@example.com', identity: 'example.com' },
+    webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm' } },
+    rules: [{ runbooks: ['Deploy-*'], email: ['sre@example.com'], webhooks: ['change-board'] }],
+    defaultRule: { email: ['platform@example.com'] },
+  };
+
+  it('reads notifications as a JSON string (-c notifications=...), with the link lifetime in seconds', () => {
+    const config = resolveAppConfig(
+      context({ notifications: JSON.stringify({ ...notifications, maxLinkTtlSeconds: 86400 }) }),
+      {},
+    );
+    expect(config.webhook.notifications).toEqual({ ...notifications, maxLinkTtl: Duration.seconds(86400) });
+    expect(config.webhook.notifications?.maxLinkTtl?.toSeconds()).toBe(86400);
+  });
+
+  it('reads notifications as an object (cdk.json)', () => {
+    expect(resolveAppConfig(context({ notifications }), {}).webhook.notifications).toEqual(notifications);
+  });
+
+  it.each([
+    ['destroy', RemovalPolicy.DESTROY],
+    ['retain', RemovalPolicy.RETAIN],
+  ])('reads stateTableRemovalPolicy %s', (value, policy) => {
+    expect(
+      resolveAppConfig(context({ stateTableRemovalPolicy: value }), {}).webhook.stateTableRemovalPolicy,
+    ).toBe(policy);
   });
 
   it('treats an empty CDK_DEFAULT_* as unset', () => {
@@ -79,6 +115,51 @@ describe('resolveAppConfig', () => {
     [
       { stackName: '1stack' },
       'context stackName must be a CloudFormation stack name (a letter, then letters, digits, -), got "1stack"',
+    ],
+    [
+      { stateTableRemovalPolicy: 'snapshot' },
+      'context stateTableRemovalPolicy must be one of destroy, retain, got "snapshot"',
+    ],
+    [
+      { stateTableRemovalPolicy: 'RETAIN' },
+      'context stateTableRemovalPolicy must be one of destroy, retain, got "RETAIN"',
+    ],
+    [
+      { stateTableRemovalPolicy: false },
+      'context stateTableRemovalPolicy must be a non-empty string, got false',
+    ],
+    [{ notifications: '{"email": {"from": "https://user:pw@x"' }, 'context notifications is not valid JSON'],
+    [
+      { notifications: '[]' },
+      "context notifications must be a JSON object (in cdk.json) or a string holding one (-c notifications='{...}')",
+    ],
+    [
+      { notifications: 5 },
+      "context notifications must be a JSON object (in cdk.json) or a string holding one (-c notifications='{...}')",
+    ],
+    [
+      { notifications: { email: { from: 'a@example.com' }, maxLinkTtl: 60, slack: {} } },
+      'context notifications has unknown properties "maxLinkTtl", "slack" (allowed: email, webhooks, rules, defaultRule, maxLinkTtlSeconds)',
+    ],
+    [
+      { notifications: { maxLinkTtlSeconds: '3600' } },
+      'context notifications: "maxLinkTtlSeconds" must be an integer from 60 to 2592000 (seconds)',
+    ],
+    [
+      { notifications: { maxLinkTtlSeconds: 2592001 } },
+      'context notifications: "maxLinkTtlSeconds" must be an integer from 60 to 2592000 (seconds)',
+    ],
+    [
+      { notifications: { defaultRule: { email: ['sre@example.com'] } } },
+      'context notifications: "defaultRule.email" needs "email.from": e-mail recipients require a sender address',
+    ],
+    [
+      { notifications: { email: { from: 'approvals@example.com', identity: 'example.org' } } },
+      'context notifications: "email.identity" must be the from address or its domain',
+    ],
+    [
+      { notifications: JSON.stringify({ webhooks: { hook: { url: 'http://hooks.example.com/' } } }) },
+      'context notifications: "webhooks.hook.url" must be an https:// URL (http:// only for 127.0.0.1, localhost, [::1], for local runs)',
     ],
   ])('refuses %p', (values, message) => {
     const resolve = () => resolveAppConfig(context(values), {});

@@ -51,6 +51,13 @@ describe('lib/app.ts', () => {
         throttleBurstLimit: '8',
         logRetentionDays: '14',
         stackName: 'WebhookAppTest',
+        // As `-c notifications='{...}'` passes it: a string.
+        notifications: JSON.stringify({
+          email: { from: 'approvals@example.com' },
+          defaultRule: { email: ['sre@example.com'] },
+          maxLinkTtlSeconds: 3600,
+        }),
+        stateTableRemovalPolicy: 'retain',
       },
       { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-central-1' },
     );
@@ -80,14 +87,31 @@ describe('lib/app.ts', () => {
       { ThrottlingRateLimit: 4, ThrottlingBurstLimit: 8 },
     ]);
     expect(ofType('AWS::Logs::LogGroup').map((logGroup) => logGroup.Properties.RetentionInDays)).toEqual([
-      14, 14, 14, 14,
+      14, 14, 14, 14, 14,
     ]);
     expect(Object.keys(template.Outputs).sort()).toEqual([
       'ApiUrl',
+      'NotificationTopicArn',
       'SecretArn',
       'SignalRoleArn',
       'StopRoleArn',
     ]);
+    const notifierConfigs = ofType('AWS::Lambda::Function')
+      .map(
+        (fn) =>
+          (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NOTIFIER_CONFIG,
+      )
+      .filter((value) => value !== undefined) as { 'Fn::Join': [string, unknown[]] }[];
+    expect(notifierConfigs).toHaveLength(1);
+    const [config] = notifierConfigs as [{ 'Fn::Join': [string, unknown[]] }];
+    expect(config['Fn::Join'][1].at(-1)).toBe(
+      '","email":{"from":"approvals@example.com"},"webhooks":{},"rules":[],' +
+        '"defaultRule":{"email":["sre@example.com"]},"maxLinkTtlSeconds":3600}',
+    );
+    expect(JSON.stringify(template.Resources)).toContain('"ses:FromAddress":"approvals@example.com"');
+    expect(
+      ofType('AWS::DynamoDB::Table').map((table) => (table as { DeletionPolicy?: string }).DeletionPolicy),
+    ).toEqual(['Retain']);
 
     const report = JSON.parse(readFileSync(path.join(run.outdir, 'validation-report.json'), 'utf8')) as {
       pluginReports: unknown[];
@@ -100,5 +124,14 @@ describe('lib/app.ts', () => {
     outdirs.push(run.outdir);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('AppConfigError: context throttleRateLimit must be a number, got "fast"');
+  }, 60_000);
+
+  it('fails before synthesizing anything when the notifications are unusable, naming the property', async () => {
+    const run = await runApp({ notifications: '{"rules":[{"runbooks":["Deploy *"]}]}' });
+    outdirs.push(run.outdir);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(
+      'AppConfigError: context notifications: "rules[0].runbooks[0]" must be a runbook-name pattern',
+    );
   }, 60_000);
 });

@@ -6,10 +6,21 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
+import { validateNotifierConfig } from '../../lambda/notify/config';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES, routeKey } from '../../lambda/routes';
+import { NOTIFIER_FUNCTION_ENTRY } from '../../lib/approval-notifier';
 import { ACCESS_LOG_FIELDS } from '../../lib/approval-webhook';
+import { SSM_ACTIONS } from '../../lib/ssm-permissions';
+import type { WebhookFunction } from '../../lib/webhook-function';
 import { ESM_REQUIRE_BANNER } from '../../lib/webhook-function';
-import { AUTOMATION_EXECUTIONS_ARN, acknowledgments, resources, type Synthesized, synthesize } from './synth';
+import {
+  AUTOMATION_EXECUTIONS_ARN,
+  acknowledgments,
+  deployedString,
+  resources,
+  type Synthesized,
+  synthesize,
+} from './synth';
 
 interface Statement {
   Effect: string;
@@ -30,6 +41,34 @@ beforeAll(() => {
   logicalId = (construct) => synthesized.stack.getLogicalId(construct.node.defaultChild as CfnElement);
 });
 
+/**
+ * The notifier's environment as Lambda gives it after deployment: every CloudFormation reference in it
+ * replaced by a plausible deployed value.
+ */
+function deployedNotifierEnvironment(): { NOTIFIER_CONFIG: string; STATE_TABLE_NAME: string } {
+  const deployedValues = new Map<string, string>([
+    [JSON.stringify({ Ref: logicalId(webhook.httpApi) }), 'abc123'],
+    [JSON.stringify({ Ref: 'AWS::Region' }), 'eu-west-1'],
+    [JSON.stringify({ Ref: 'AWS::URLSuffix' }), 'amazonaws.com'],
+    [
+      JSON.stringify({ 'Fn::GetAtt': [logicalId(webhook.signalRole), 'Arn'] }),
+      'arn:aws:iam::111111111111:role/SignalRole',
+    ],
+    [JSON.stringify({ Ref: logicalId(webhook.stateTable) }), 'TestWebhook-StateTable-ABC'],
+  ]);
+  const deployed = (reference: unknown): string => {
+    const value = deployedValues.get(JSON.stringify(reference));
+    if (value === undefined) throw new Error(`unexpected reference ${JSON.stringify(reference)}`);
+    return value;
+  };
+  const variables = resources(synthesized.template)[logicalId(webhook.notifier.function.function)]?.Properties
+    ?.Environment as { Variables: Record<string, unknown> };
+  return {
+    NOTIFIER_CONFIG: deployedString(variables.Variables.NOTIFIER_CONFIG, deployed),
+    STATE_TABLE_NAME: deployedString(variables.Variables.STATE_TABLE_NAME, deployed),
+  };
+}
+
 /** The statements of the one inline policy attached to a role (the role has no other policy). */
 function statementsOfRole(roleLogicalId: string): Statement[] {
   const policies = Object.values(resources(synthesized.template)).filter(
@@ -42,9 +81,19 @@ function statementsOfRole(roleLogicalId: string): Statement[] {
   return document.Statement;
 }
 
-function functionsByName(): Record<FunctionName, Synthesized['stack']['webhook']['signalFunction']> {
+function functionsByName(): Record<FunctionName, WebhookFunction> {
   return { signal: webhook.signalFunction, stop: webhook.stopFunction, confirm: webhook.confirmFunction };
 }
+
+/** Every function of the stack: the three of the HTTP API and the notifier. */
+type AnyFunctionName = FunctionName | 'notifier';
+function allFunctions(): Record<AnyFunctionName, WebhookFunction> {
+  return { ...functionsByName(), notifier: webhook.notifier.function };
+}
+const ALL_ENTRIES: Readonly<Record<AnyFunctionName, { readonly entry: string; readonly handler: string }>> = {
+  ...FUNCTION_ENTRIES,
+  notifier: NOTIFIER_FUNCTION_ENTRY,
+};
 
 describe('HTTP API', () => {
   it('has exactly the routes of lambda/routes.ts, none authorized by API Gateway (the handlers authenticate)', () => {
@@ -90,7 +139,11 @@ describe('HTTP API', () => {
   );
 
   it('lets API Gateway invoke each function only through its own routes', () => {
-    const permissions = Object.values(synthesized.template.findResources('AWS::Lambda::Permission'));
+    const permissions = Object.values(
+      synthesized.template.findResources('AWS::Lambda::Permission', {
+        Properties: { Principal: 'apigateway.amazonaws.com' },
+      }),
+    );
     const expected = ROUTES.map((route) => ({
       Action: 'lambda:InvokeFunction',
       FunctionName: { 'Fn::GetAtt': [logicalId(functionsByName()[route.functionName].function), 'Arn'] },
@@ -161,8 +214,13 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('deploys exactly the three functions of FUNCTION_ENTRIES', () => {
-    synthesized.template.resourceCountIs('AWS::Lambda::Function', Object.keys(FUNCTION_ENTRIES).length);
+  it('deploys exactly the three functions of FUNCTION_ENTRIES and the notifier', () => {
+    expect(Object.keys(synthesized.template.findResources('AWS::Lambda::Function')).sort()).toEqual(
+      Object.values(allFunctions())
+        .map((fn) => logicalId(fn.function))
+        .sort(),
+    );
+    expect(Object.keys(FUNCTION_ENTRIES)).toHaveLength(3);
   });
 
   it.each(Object.keys(FUNCTION_ENTRIES) as FunctionName[])(
@@ -198,11 +256,11 @@ describe('functions', () => {
     },
   );
 
-  it.each(Object.keys(FUNCTION_ENTRIES) as FunctionName[])(
+  it.each(Object.keys(ALL_ENTRIES) as AnyFunctionName[])(
     'bundles %s as one minified ES module with a source map, the AWS SDK inside',
     (name) => {
       const assembly = synthesized.app.synth();
-      const code = functionsByName()[name].function.node.findChild('Code') as Asset;
+      const code = allFunctions()[name].function.node.findChild('Code') as Asset;
       const assetDir = path.join(assembly.directory, code.assetPath);
       expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
 
@@ -225,22 +283,20 @@ describe('functions', () => {
       >;
       expect(map.version).toBe(3);
       expect(map.sourcesContent).toBeUndefined();
-      expect(map.sources).toEqual(
-        expect.arrayContaining([expect.stringContaining(FUNCTION_ENTRIES[name].entry)]),
-      );
+      expect(map.sources).toEqual(expect.arrayContaining([expect.stringContaining(ALL_ENTRIES[name].entry)]));
     },
   );
 
   it('produces bundles that load as ES modules and export their handlers (the createRequire banner works)', async () => {
     const assembly = synthesized.app.synth();
-    const load = (name: FunctionName): Promise<string> => {
-      const asset = functionsByName()[name].function.node.findChild('Code') as Asset;
+    const load = (name: AnyFunctionName): Promise<string> => {
+      const asset = allFunctions()[name].function.node.findChild('Code') as Asset;
       const file = path.join(assembly.directory, asset.assetPath, 'index.mjs');
       const script = `const m = await import(process.argv[1]); process.stdout.write(typeof m[process.argv[2]]);`;
       return new Promise((resolve, reject) => {
         execFile(
           process.execPath,
-          ['--input-type=module', '-e', script, file, FUNCTION_ENTRIES[name].handler],
+          ['--input-type=module', '-e', script, file, ALL_ENTRIES[name].handler],
           {
             // What Lambda gives the module at import time, minus credentials: nothing is called.
             env: {
@@ -248,6 +304,7 @@ describe('functions', () => {
               AWS_REGION: 'eu-west-1',
               POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook',
               NODE_NO_WARNINGS: '1',
+              ...(name === 'notifier' ? deployedNotifierEnvironment() : {}),
             },
             timeout: 20_000,
           },
@@ -256,7 +313,8 @@ describe('functions', () => {
         );
       });
     };
-    const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
+    const names = Object.keys(ALL_ENTRIES) as AnyFunctionName[];
+    expect(names).toContain('notifier');
     expect(await Promise.all(names.map(load))).toEqual(names.map(() => 'function'));
   });
 
@@ -267,6 +325,7 @@ describe('functions', () => {
         logicalId(webhook.signalFunction.logGroup),
         logicalId(webhook.stopFunction.logGroup),
         logicalId(webhook.confirmFunction.logGroup),
+        logicalId(webhook.notifier.function.logGroup),
         logicalId(webhook.accessLogGroup),
       ].sort(),
     );
@@ -283,36 +342,79 @@ describe('IAM', () => {
     Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
     Resource: { Ref: logicalId(webhook.secret) },
   });
-  const logWrite = (name: FunctionName): Statement => ({
+  const logWrite = (name: AnyFunctionName): Statement => ({
     Effect: 'Allow',
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    Resource: { 'Fn::GetAtt': [logicalId(functionsByName()[name].logGroup), 'Arn'] },
+    Resource: { 'Fn::GetAtt': [logicalId(allFunctions()[name].logGroup), 'Arn'] },
+  });
+  const allStatements = (): Statement[] =>
+    Object.values(synthesized.template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+    );
+
+  it('splits the SSM actions into the two mutating ones, each in one role, and the one read action', () => {
+    expect(SSM_ACTIONS).toEqual({
+      signal: { mutating: ['ssm:SendAutomationSignal'], read: ['ssm:GetAutomationExecution'] },
+      stop: { mutating: ['ssm:StopAutomationExecution'], read: ['ssm:GetAutomationExecution'] },
+      confirm: { mutating: [], read: ['ssm:GetAutomationExecution'] },
+      notifier: { mutating: [], read: ['ssm:GetAutomationExecution'] },
+    });
   });
 
-  it('gives the signal role exactly ssm:SendAutomationSignal on automation executions, its log group and the secret', () => {
+  it('gives the signal role exactly ssm:SendAutomationSignal and ssm:GetAutomationExecution on automation executions, its log group and the secret', () => {
     expect(statementsOfRole(logicalId(webhook.signalRole))).toEqual([
       logWrite('signal'),
       secretRead(),
-      { Effect: 'Allow', Action: 'ssm:SendAutomationSignal', Resource: AUTOMATION_EXECUTIONS_ARN },
+      {
+        Effect: 'Allow',
+        Action: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
+        Resource: AUTOMATION_EXECUTIONS_ARN,
+      },
     ]);
   });
 
-  it('gives the stop role exactly ssm:StopAutomationExecution on automation executions, its log group and the secret', () => {
+  it('gives the stop role exactly ssm:StopAutomationExecution and ssm:GetAutomationExecution on automation executions, its log group and the secret', () => {
     expect(statementsOfRole(logicalId(webhook.stopRole))).toEqual([
       logWrite('stop'),
       secretRead(),
-      { Effect: 'Allow', Action: 'ssm:StopAutomationExecution', Resource: AUTOMATION_EXECUTIONS_ARN },
+      {
+        Effect: 'Allow',
+        Action: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'],
+        Resource: AUTOMATION_EXECUTIONS_ARN,
+      },
     ]);
   });
 
-  it('gives the confirm role no SSM action: its log group and the secret only', () => {
-    expect(statementsOfRole(logicalId(webhook.confirmRole))).toEqual([logWrite('confirm'), secretRead()]);
+  it('gives the confirm role only ssm:GetAutomationExecution of SSM, its log group and the secret', () => {
+    expect(statementsOfRole(logicalId(webhook.confirmRole))).toEqual([
+      logWrite('confirm'),
+      secretRead(),
+      { Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: AUTOMATION_EXECUTIONS_ARN },
+    ]);
   });
 
-  it('has three roles, assumable by Lambda only, with no managed policy and no inline policy of their own', () => {
-    const roles = Object.values(synthesized.template.findResources('AWS::IAM::Role'));
-    expect(roles).toHaveLength(3);
-    for (const role of roles) {
+  it('gives the notifier role reads of executions, item access to the state table, its log group and the secret; no SES without e-mail', () => {
+    expect(statementsOfRole(logicalId(webhook.notifier.role))).toEqual([
+      logWrite('notifier'),
+      secretRead(),
+      { Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: AUTOMATION_EXECUTIONS_ARN },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
+      },
+    ]);
+    expect(JSON.stringify(synthesized.template.toJSON())).not.toMatch(/"ses:/);
+  });
+
+  it('has four roles, assumable by Lambda only, with no managed policy and no inline policy of their own', () => {
+    const roles = synthesized.template.findResources('AWS::IAM::Role');
+    expect(Object.keys(roles).sort()).toEqual(
+      Object.values(allFunctions())
+        .map((fn) => logicalId(fn.role))
+        .sort(),
+    );
+    for (const role of Object.values(roles)) {
       expect(role.Properties.AssumeRolePolicyDocument).toEqual({
         Version: '2012-10-17',
         Statement: [
@@ -323,34 +425,53 @@ describe('IAM', () => {
       expect(role.Properties.Policies).toBeUndefined();
     }
     synthesized.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
-    synthesized.template.resourceCountIs('AWS::IAM::Policy', 3);
+    synthesized.template.resourceCountIs('AWS::IAM::Policy', 4);
   });
 
-  it('grants no SSM action anywhere but those two, never ssm:* and never on a * resource', () => {
-    const all = Object.values(synthesized.template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  it('grants no SSM action but the three, each mutating one in exactly one role, never ssm:* and never on a * resource', () => {
+    const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy'));
+    const ssmActionsByRole = policies.map((policy) => ({
+      roles: policy.Properties.Roles as unknown[],
+      actions: (policy.Properties.PolicyDocument.Statement as Statement[])
+        .flatMap((statement) => asArray(statement.Action))
+        .filter((action) => action.toLowerCase().startsWith('ssm'))
+        .sort(),
+    }));
+    expect(
+      ssmActionsByRole.sort((a, b) => JSON.stringify(a.roles).localeCompare(JSON.stringify(b.roles))),
+    ).toEqual(
+      [
+        {
+          roles: [{ Ref: logicalId(webhook.signalRole) }],
+          actions: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
+        },
+        {
+          roles: [{ Ref: logicalId(webhook.stopRole) }],
+          actions: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'],
+        },
+        { roles: [{ Ref: logicalId(webhook.confirmRole) }], actions: ['ssm:GetAutomationExecution'] },
+        { roles: [{ Ref: logicalId(webhook.notifier.role) }], actions: ['ssm:GetAutomationExecution'] },
+      ].sort((a, b) => JSON.stringify(a.roles).localeCompare(JSON.stringify(b.roles))),
     );
-    const ssmStatements = all.filter((statement) =>
+    for (const mutating of ['ssm:SendAutomationSignal', 'ssm:StopAutomationExecution']) {
+      expect(ssmActionsByRole.filter(({ actions }) => actions.includes(mutating))).toHaveLength(1);
+    }
+
+    const ssmStatements = allStatements().filter((statement) =>
       asArray(statement.Action).some((action) => action.toLowerCase().startsWith('ssm')),
     );
-    expect(ssmStatements.flatMap((statement) => asArray(statement.Action)).sort()).toEqual([
-      'ssm:SendAutomationSignal',
-      'ssm:StopAutomationExecution',
-    ]);
     for (const statement of ssmStatements) {
       expect(statement).toEqual({
         Effect: 'Allow',
-        Action: expect.any(String),
+        Action: expect.anything(),
         Resource: AUTOMATION_EXECUTIONS_ARN,
       });
     }
     // Nothing else in the template names an SSM action either (no role policy hidden elsewhere).
-    expect(
-      JSON.stringify(synthesized.template.toJSON())
-        .match(/"ssm:[^"]*"/gi)
-        ?.sort(),
-    ).toEqual(['"ssm:SendAutomationSignal"', '"ssm:StopAutomationExecution"']);
-    for (const statement of all) {
+    expect([...new Set(JSON.stringify(synthesized.template.toJSON()).match(/"ssm:[^"]*"/gi))].sort()).toEqual(
+      ['"ssm:GetAutomationExecution"', '"ssm:SendAutomationSignal"', '"ssm:StopAutomationExecution"'],
+    );
+    for (const statement of allStatements()) {
       expect(asArray(statement.Action)).not.toContain('*');
       expect(asArray(statement.Resource)).not.toContain('*');
       expect(statement.Effect).toBe('Allow');
@@ -358,13 +479,229 @@ describe('IAM', () => {
   });
 
   it('lets roles read the one secret only', () => {
-    const all = Object.values(synthesized.template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
-    );
-    const secretStatements = all.filter((statement) =>
+    const secretStatements = allStatements().filter((statement) =>
       asArray(statement.Action).some((action) => action.startsWith('secretsmanager:')),
     );
-    expect(secretStatements).toEqual([secretRead(), secretRead(), secretRead()]);
+    expect(secretStatements).toEqual([secretRead(), secretRead(), secretRead(), secretRead()]);
+  });
+
+  it('lets only the notifier touch the state table, and only its items', () => {
+    const dynamoStatements = allStatements().filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(dynamoStatements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
+      },
+    ]);
+  });
+});
+
+describe('state table', () => {
+  it('is on demand, keyed by the string "id", expires items by "expiration", with PITR and AWS-managed encryption, destroyed with the stack', () => {
+    const tables = synthesized.template.findResources('AWS::DynamoDB::Table');
+    expect(Object.keys(tables)).toEqual([logicalId(webhook.stateTable)]);
+    expect(Object.values(tables)[0]).toEqual({
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      },
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+});
+
+describe('notifier', () => {
+  it('runs on nodejs22.x/arm64, 256 MB, 30 s, with its own role and log group, the config and the table name', () => {
+    const notifier = webhook.notifier.function;
+    const resource = resources(synthesized.template)[logicalId(notifier.function)];
+    expect(resource?.Properties).toEqual({
+      Architectures: ['arm64'],
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 30,
+      Code: expect.any(Object),
+      Description: 'Tells approvers that an SSM Automation approval gate waits',
+      Role: { 'Fn::GetAtt': [logicalId(notifier.role), 'Arn'] },
+      LoggingConfig: { LogGroup: { Ref: logicalId(notifier.logGroup) } },
+      Environment: {
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          APP_SECRET_ARN: { Ref: logicalId(webhook.secret) },
+          NODE_OPTIONS: '--enable-source-maps',
+          NOTIFIER_CONFIG: expect.any(Object),
+          STATE_TABLE_NAME: { Ref: logicalId(webhook.stateTable) },
+        },
+      },
+    });
+    expect(resource?.DependsOn).toEqual(
+      expect.arrayContaining([logicalId(notifier.role), expect.stringMatching(/DefaultPolicy/)]),
+    );
+  });
+
+  it('gets NOTIFIER_CONFIG as JSON with the API URL and signal role ARN filled in at deploy time', () => {
+    const environment = deployedNotifierEnvironment();
+    expect(JSON.parse(environment.NOTIFIER_CONFIG)).toEqual({
+      apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/',
+      signalRoleArn: 'arn:aws:iam::111111111111:role/SignalRole',
+      webhooks: {},
+      rules: [],
+      maxLinkTtlSeconds: 604800,
+    });
+    // What the notifier will read at run time passes its own validation.
+    expect(validateNotifierConfig(JSON.parse(environment.NOTIFIER_CONFIG))).toEqual({
+      apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      signalRoleArn: 'arn:aws:iam::111111111111:role/SignalRole',
+      webhooks: {},
+      rules: [],
+      maxLinkTtlSeconds: 604800,
+    });
+  });
+
+  it('is reached through an SNS topic named Automation-…, encrypted with the AWS-managed SNS key, TLS only', () => {
+    const topics = synthesized.template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toEqual([logicalId(webhook.notifier.topic)]);
+    const topic = Object.values(topics)[0];
+    expect(topic?.Properties).toEqual({
+      TopicName: 'Automation-TestWebhookNotifier72159BAC',
+      DisplayName: 'SSM Automation approval gates (ssm-approval-webhook)',
+      KmsMasterKeyId: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':kms:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':alias/aws/sns',
+          ],
+        ],
+      },
+    });
+    expect(topic?.Properties.TopicName).toMatch(/^Automation/);
+
+    const topicRef = { Ref: logicalId(webhook.notifier.topic) };
+    expect(
+      Object.values(synthesized.template.findResources('AWS::SNS::TopicPolicy')).map((p) => p.Properties),
+    ).toEqual([
+      {
+        Topics: [topicRef],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'AllowPublishThroughSSLOnly',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sns:Publish',
+              Resource: topicRef,
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+            {
+              Sid: 'PublishFromThisAccount',
+              Effect: 'Allow',
+              Principal: {
+                AWS: {
+                  'Fn::Join': [
+                    '',
+                    ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root'],
+                  ],
+                },
+              },
+              Action: 'sns:Publish',
+              Resource: topicRef,
+            },
+          ],
+        },
+      },
+    ]);
+
+    const notifierArn = { 'Fn::GetAtt': [logicalId(webhook.notifier.function.function), 'Arn'] };
+    expect(
+      Object.values(synthesized.template.findResources('AWS::SNS::Subscription')).map((s) => s.Properties),
+    ).toEqual([{ Protocol: 'lambda', TopicArn: topicRef, Endpoint: notifierArn }]);
+  });
+
+  it('is reached through two EventBridge rules: waiting executions and aws:approve steps, retried for up to 6 hours', () => {
+    const rules = synthesized.template.findResources('AWS::Events::Rule');
+    const target = {
+      Arn: { 'Fn::GetAtt': [logicalId(webhook.notifier.function.function), 'Arn'] },
+      Id: 'Target0',
+      RetryPolicy: { MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 20 },
+    };
+    expect(rules).toEqual({
+      [logicalId(webhook.notifier.waitingExecutionRule)]: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description:
+            'ssm-approval-webhook: an SSM Automation execution waits (for an approval, among others)',
+          EventPattern: {
+            source: ['aws.ssm'],
+            'detail-type': ['EC2 Automation Execution Status-change Notification'],
+            detail: { Status: ['Waiting'] },
+          },
+          State: 'ENABLED',
+          Targets: [target],
+        },
+      },
+      [logicalId(webhook.notifier.approveStepRule)]: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description:
+            'ssm-approval-webhook: an aws:approve step of an SSM Automation execution changed status',
+          EventPattern: {
+            source: ['aws.ssm'],
+            'detail-type': ['EC2 Automation Step Status-change Notification'],
+            detail: { Action: ['aws:approve'] },
+          },
+          State: 'ENABLED',
+          Targets: [target],
+        },
+      },
+    });
+  });
+
+  it('may be invoked by its topic and its two rules only', () => {
+    const notifierArn = { 'Fn::GetAtt': [logicalId(webhook.notifier.function.function), 'Arn'] };
+    const permissions = Object.values(synthesized.template.findResources('AWS::Lambda::Permission'))
+      .map((permission) => permission.Properties)
+      .filter((properties) => JSON.stringify(properties.FunctionName) === JSON.stringify(notifierArn));
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: notifierArn,
+          Principal: 'sns.amazonaws.com',
+          SourceArn: { Ref: logicalId(webhook.notifier.topic) },
+        },
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: notifierArn,
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [logicalId(webhook.notifier.waitingExecutionRule), 'Arn'] },
+        },
+        {
+          Action: 'lambda:InvokeFunction',
+          FunctionName: notifierArn,
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [logicalId(webhook.notifier.approveStepRule), 'Arn'] },
+        },
+      ]),
+    );
+    expect(permissions).toHaveLength(3);
+    synthesized.template.resourceCountIs('AWS::Lambda::Permission', ROUTES.length + 3);
   });
 });
 
@@ -389,11 +726,16 @@ describe('secret', () => {
     const json = JSON.stringify(synthesized.template.toJSON());
     expect(json).not.toMatch(/"SecretString"/);
     expect(json).not.toMatch(/\{\{resolve:secretsmanager/);
-    for (const fn of Object.values(synthesized.template.findResources('AWS::Lambda::Function'))) {
+    const base = ['APP_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
+    const functions = synthesized.template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(4);
+    for (const [id, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
-      expect(Object.keys(variables).sort()).toEqual(
-        ['APP_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'].sort(),
-      );
+      const expected =
+        id === logicalId(webhook.notifier.function.function)
+          ? [...base, 'NOTIFIER_CONFIG', 'STATE_TABLE_NAME']
+          : base;
+      expect(Object.keys(variables).sort()).toEqual(expected.sort());
       // The only variable that refers to the secret is a Ref, which resolves to its ARN.
       expect(variables.APP_SECRET_ARN).toEqual({ Ref: logicalId(webhook.secret) });
     }
@@ -401,9 +743,23 @@ describe('secret', () => {
 });
 
 describe('outputs', () => {
-  it('outputs the API URL, both role ARNs and the secret ARN (not its value)', () => {
-    const outputs = synthesized.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'SecretArn', 'SignalRoleArn', 'StopRoleArn']);
+  it('outputs the API URL, both role ARNs, the notification topic ARN and the secret ARN (not its value)', () => {
+    const outputs = synthesized.template.toJSON().Outputs as Record<
+      string,
+      { Value: unknown; Description: string }
+    >;
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ApiUrl',
+      'NotificationTopicArn',
+      'SecretArn',
+      'SignalRoleArn',
+      'StopRoleArn',
+    ]);
+    // For AWS::SNS::Topic, Ref is the ARN.
+    expect(outputs.NotificationTopicArn).toEqual({
+      Description: 'Put this ARN into the NotificationArn of your aws:approve steps',
+      Value: { Ref: logicalId(webhook.notifier.topic) },
+    });
     expect(outputs.ApiUrl?.Value).toEqual({
       'Fn::Join': [
         '',
@@ -441,9 +797,12 @@ describe('cdk-nag AwsSolutions', () => {
         `${base}/Secret AwsSolutions-SMG4`,
         `${base}/SignalFunction/Role ${iam5}`,
         `${base}/StopFunction/Role ${iam5}`,
+        `${base}/ConfirmFunction/Role ${iam5}`,
+        `${base}/Notifier/Function/Role ${iam5}`,
         `${base}/SignalFunction/Function AwsSolutions-L1`,
         `${base}/StopFunction/Function AwsSolutions-L1`,
         `${base}/ConfirmFunction/Function AwsSolutions-L1`,
+        `${base}/Notifier/Function/Function AwsSolutions-L1`,
         ...ROUTES.map(
           (route) => `${base}/Api/${route.method}${route.path.replaceAll('/', '--')} AwsSolutions-APIG4`,
         ),

@@ -1,7 +1,8 @@
-import { App, type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApprovalNotifierPropsError } from '../../lib/approval-notifier';
 import {
   ApprovalWebhook,
   type ApprovalWebhookProps,
@@ -26,6 +27,14 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
       logRemovalPolicy: RemovalPolicy.DESTROY,
       secretRemovalPolicy: RemovalPolicy.RETAIN,
       logLevel: 'DEBUG',
+      notifications: {
+        email: { from: 'approvals@example.com', identity: 'example.com' },
+        webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm' } },
+        rules: [{ runbooks: ['Deploy-*'], email: ['sre@example.com'], webhooks: ['change-board'] }],
+        defaultRule: { email: ['platform@example.com'] },
+        maxLinkTtl: Duration.days(2),
+      },
+      stateTableRemovalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     app.synth();
@@ -43,9 +52,9 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
     });
   });
 
-  it('applies the retention and removal policy to all four log groups', () => {
+  it('applies the retention and removal policy to all five log groups', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(4);
+    expect(logGroups).toHaveLength(5);
     for (const logGroup of logGroups) {
       expect(logGroup).toEqual({
         Type: 'AWS::Logs::LogGroup',
@@ -63,13 +72,59 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
     ]);
   });
 
-  it('passes the log level to every function', () => {
+  it('retains the state table when asked to', () => {
+    const tables = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(tables.map((table) => [table.DeletionPolicy, table.UpdateReplacePolicy])).toEqual([
+      ['Retain', 'Retain'],
+    ]);
+  });
+
+  it('passes the log level to every function, the notifier included', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL)).toEqual([
       'DEBUG',
       'DEBUG',
       'DEBUG',
+      'DEBUG',
     ]);
+  });
+
+  it('passes the notifications to the notifier, and lets it send e-mail only as the one address of the identity', () => {
+    const variables =
+      template.findResources('AWS::Lambda::Function')[logicalId(webhook.notifier.function.function)]
+        ?.Properties.Environment.Variables;
+    const config = variables.NOTIFIER_CONFIG['Fn::Join'][1] as unknown[];
+    expect(config[config.length - 1]).toBe(
+      '","email":{"from":"approvals@example.com"},"webhooks":{"change-board":{"url":"https://hooks.example.com/ssm"}},' +
+        '"rules":[{"runbooks":["Deploy-*"],"email":["sre@example.com"],"webhooks":["change-board"]}],' +
+        '"defaultRule":{"email":["platform@example.com"]},"maxLinkTtlSeconds":172800}',
+    );
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(webhook.notifier.role) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'ses:SendEmail',
+            Effect: 'Allow',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':ses:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':identity/example.com',
+                ],
+              ],
+            },
+            Condition: { StringEquals: { 'ses:FromAddress': 'approvals@example.com' } },
+          },
+        ]),
+      },
+    });
   });
 
   it('keeps pseudo parameters in the SSM resource even in a concrete environment', () => {
@@ -80,7 +135,7 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
           {},
           {},
           {
-            Action: 'ssm:SendAutomationSignal',
+            Action: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
             Resource: AUTOMATION_EXECUTIONS_ARN,
           },
         ],
@@ -118,5 +173,22 @@ describe('ApprovalWebhook prop validation', () => {
   it('names the error class', () => {
     expect(build({ throttleBurstLimit: 0 })).toThrow(ApprovalWebhookPropsError);
     expect(new ApprovalWebhookPropsError('x').name).toBe('ApprovalWebhookPropsError');
+  });
+
+  it('refuses unusable notifications before it builds anything', () => {
+    let stack = new Stack(new App(), 'S');
+    const create = () => {
+      stack = new Stack(new App(), 'S');
+      return new ApprovalWebhook(stack, 'W', {
+        notifications: { defaultRule: { email: ['sre@example.com'] } },
+      });
+    };
+    expect(create).toThrow(
+      new ApprovalNotifierPropsError(
+        '"defaultRule.email" needs "email.from": e-mail recipients require a sender address',
+      ),
+    );
+    expect(create).toThrow(ApprovalNotifierPropsError);
+    expect(stack.node.findAll().filter((construct) => construct.node.id === 'SignalFunction')).toEqual([]);
   });
 });

@@ -86,3 +86,18 @@ type Resources = Record<
 export function resources(template: Template): Resources {
   return template.toJSON().Resources as Resources;
 }
+
+/** Context that skips esbuild bundling, for tests that read the template only (much faster). */
+export const SKIP_BUNDLING_CONTEXT: Readonly<Record<string, unknown>> = { 'aws:cdk:bundling-stacks': [] };
+
+/**
+ * The string a CloudFormation value becomes at deploy time: a plain string, a reference (`Ref`, `Fn::GetAtt`)
+ * that `deployed` turns into its deploy-time value, or an `Fn::Join` with an empty separator of both.
+ */
+export function deployedString(value: unknown, deployed: (reference: unknown) => string): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join === undefined) return deployed(value);
+  if (join[0] !== '') throw new Error(`not an Fn::Join with an empty separator: ${JSON.stringify(value)}`);
+  return join[1].map((part) => (typeof part === 'string' ? part : deployed(part))).join('');
+}

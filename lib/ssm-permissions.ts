@@ -1,0 +1,67 @@
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import type { FunctionName } from '../lambda/routes';
+
+/** The roles that hold SSM actions: one per function of the HTTP API, and the notifier's. */
+export type SsmRoleName = FunctionName | 'notifier';
+
+/** The SSM actions of one role, mutating apart from read-only. */
+export interface SsmRoleActions {
+  /** Actions that change an execution. Each appears in exactly one role. */
+  readonly mutating: readonly string[];
+  /** Actions that only read an execution. */
+  readonly read: readonly string[];
+}
+
+/** Reads an execution: its status, its waiting step, its runbook name (gate and scope checks). */
+export const SSM_READ_ACTIONS: readonly string[] = ['ssm:GetAutomationExecution'];
+
+/**
+ * Every SSM action the webhook may call, per role (DESIGN.md §4). The mutating actions stay exactly two,
+ * each in its own role: the signal role sends signals, the stop role stops executions. Every role reads
+ * executions, because each needs the truth before it acts or speaks: the gate check before a signal,
+ * the outcome after a lost answer, the confirmation page, the notifier's message.
+ */
+export const SSM_ACTIONS: Readonly<Record<SsmRoleName, SsmRoleActions>> = {
+  signal: { mutating: ['ssm:SendAutomationSignal'], read: SSM_READ_ACTIONS },
+  stop: { mutating: ['ssm:StopAutomationExecution'], read: SSM_READ_ACTIONS },
+  confirm: { mutating: [], read: SSM_READ_ACTIONS },
+  notifier: { mutating: [], read: SSM_READ_ACTIONS },
+};
+
+/** How cdk-nag renders the automation-execution ARN in its IAM5 finding ids. */
+export const AUTOMATION_EXECUTIONS_FINDING =
+  'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:automation-execution/*';
+
+/**
+ * The ARN of every automation execution of the stack's account and region. The execution actions
+ * authorize on the execution's ARN, and execution ids are only known at run time. Pseudo parameters
+ * even when the stack's environment is known: the template (and cdk-nag's finding id) is then the same
+ * in every environment.
+ */
+export function automationExecutionsArn(scope: IConstruct): string {
+  return Stack.of(scope).formatArn({
+    partition: Aws.PARTITION,
+    region: Aws.REGION,
+    account: Aws.ACCOUNT_ID,
+    service: 'ssm',
+    resource: 'automation-execution',
+    resourceName: '*',
+  });
+}
+
+/** Gives `role` the SSM actions of `name` (see `SSM_ACTIONS`) on automation executions, and nothing else. */
+export function grantSsmActions(role: iam.Role, name: SsmRoleName): void {
+  const { mutating, read } = SSM_ACTIONS[name];
+  const actions = [...mutating, ...read];
+  if (actions.length === 0) return;
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [automationExecutionsArn(role)] }));
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${AUTOMATION_EXECUTIONS_FINDING}]`,
+    reason:
+      `${actions.join(', ')} authorize on the automation execution's ARN, and the execution id is only known ` +
+      'at run time; the wildcard is limited to automation executions of this account and region, and the ' +
+      `actions to exactly these (${mutating.length === 0 ? 'read only' : `${mutating.join(', ')} is this role's one mutating action`}).`,
+  });
+}
