@@ -1,7 +1,9 @@
 /**
- * `npm run keys -- list|rotate|retire ...`: the link signing keys in the secret document, for the local
- * store and for a deployed stack's secret. Key values are never printed: `list` shows key ids, `rotate`
- * prints the new key id on stdout (so `$(npm run -s keys -- rotate)` captures it) and its notes on stderr.
+ * `npm run keys -- list|rotate|retire|webhook-secret ...`: the link signing keys and the notifier's
+ * outgoing-webhook signing secrets in the secret document, for the local store and for a deployed stack's
+ * secret. Link key values are never printed: `list` shows key ids and webhook names, `rotate` prints the
+ * new key id on stdout (so `$(npm run -s keys -- rotate)` captures it) and its notes on stderr.
+ * `webhook-secret` prints the new secret once on stdout (the receiver needs it), its notes on stderr.
  * The logic is in the exported functions.
  */
 import { DEFAULT_MAX_AGE_SECONDS } from '../lambda/auth/config-source';
@@ -9,11 +11,16 @@ import { MAX_LINK_TTL_SECONDS } from '../lambda/auth/link-token';
 import {
   KEY_ID_PATTERN,
   newLinkKeyValue,
+  newWebhookSecretValue,
   type SecretDocument,
   SecretDocumentError,
   validateSecretDocument,
+  WEBHOOK_NAME_RULE,
+  webhookSecretNames,
   withoutLinkKeys,
+  withoutWebhookSecret,
   withRotatedLinkKey,
+  withWebhookSecret,
 } from '../lambda/auth/secret-document';
 import { describeSource, parseCommandLine, runIfMain, runTool, type ToolDependencies } from './cli';
 import {
@@ -31,16 +38,25 @@ const MAX_LINK_TTL_DAYS = MAX_LINK_TTL_SECONDS / 86_400;
 export const KEYS_USAGE = `Usage: npm run keys -- list                 [--secret-file PATH | --secret-id ARN]
        npm run keys -- rotate [--kid KID]    [--secret-file PATH | --secret-id ARN]
        npm run keys -- retire <kid> [<kid>...] [--secret-file PATH | --secret-id ARN]
+       npm run keys -- webhook-secret <name> [--remove] [--secret-file PATH | --secret-id ARN]
 
 The keys that sign links (HS256). The active key signs new links; every listed key verifies them.
-  list    prints the key ids, the active one marked "(active)"; never a key value
+  list    prints the key ids, the active one marked "(active)", then the names of the webhooks that
+          have a signing secret; never a key or secret value
   rotate  adds a fresh random key and makes it the active one; the older keys stay, so links already
           sent keep working. Retire them once every link signed with them has expired.
   retire  removes keys: links signed with them stop working once the functions re-read the secret
           (${CACHE_MINUTES} minutes by default). The active key cannot be retired.
 
+The secrets that sign the notifier's outgoing webhook requests, one per webhook (webhookSecret.<name>).
+  webhook-secret  creates or replaces the webhook's secret with a fresh random one and prints it once,
+                  for its receiver. A receiver still using a replaced secret refuses the requests.
+                  With --remove, deletes it: the notifier can no longer deliver to that webhook.
+
   --kid          the id of the new key, 1-32 characters from A-Z a-z 0-9 _ -
                  (default: the active id with its number increased, e.g. k1 -> k2, local-1 -> local-2)
+  <name>         the webhook's name in the notifier configuration, 1-64 characters from A-Z a-z 0-9 _ -
+  --remove       delete the webhook's secret instead of setting a new one
   --secret-file  the secret document (default .local/secrets.json, created on first use)
   --secret-id    the deployed secret instead (Secrets Manager; uses your AWS credentials)
   -h, --help     show this help
@@ -49,7 +65,13 @@ The keys that sign links (HS256). The active key signs new links; every listed k
 export type KeysCommand =
   | { readonly command: 'list'; readonly source: SecretSource }
   | { readonly command: 'rotate'; readonly kid: string | undefined; readonly source: SecretSource }
-  | { readonly command: 'retire'; readonly kids: readonly string[]; readonly source: SecretSource };
+  | { readonly command: 'retire'; readonly kids: readonly string[]; readonly source: SecretSource }
+  | {
+      readonly command: 'webhook-secret';
+      readonly name: string;
+      readonly remove: boolean;
+      readonly source: SecretSource;
+    };
 
 /** The tool's dependencies; `randomBytes` makes the new key predictable in tests. */
 export interface KeysDependencies extends ToolDependencies {
@@ -57,6 +79,11 @@ export interface KeysDependencies extends ToolDependencies {
 }
 
 const KEY_ID_RULE = 'use 1-32 characters from A-Z a-z 0-9 _ -';
+/** WEBHOOK_NAME_RULE in words. */
+const WEBHOOK_NAME_WORDS = 'use 1-64 characters from A-Z a-z 0-9 _ -, as in the notifier configuration';
+const COMMANDS = ['list', 'rotate', 'retire', 'webhook-secret'] as const;
+const isCommand = (word: string): word is (typeof COMMANDS)[number] =>
+  (COMMANDS as readonly string[]).includes(word);
 
 /** The keys command line → a command, or 'help'. Every mistake is a UsageError. */
 export function parseKeysArguments(
@@ -69,6 +96,7 @@ export function parseKeysArguments(
     strict: true,
     options: {
       kid: { type: 'string' },
+      remove: { type: 'boolean' },
       'secret-file': { type: 'string' },
       'secret-id': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -79,13 +107,16 @@ export function parseKeysArguments(
   }
   const [command, ...rest] = positionals;
   if (command === undefined) {
-    throw new UsageError('Missing command: list, rotate or retire');
+    throw new UsageError('Missing command: list, rotate, retire or webhook-secret');
   }
-  if (command !== 'list' && command !== 'rotate' && command !== 'retire') {
-    throw new UsageError(`Unknown command "${command}": use list, rotate or retire`);
+  if (!isCommand(command)) {
+    throw new UsageError(`Unknown command "${command}": use list, rotate, retire or webhook-secret`);
   }
   if (values.kid !== undefined && command !== 'rotate') {
     throw new UsageError(`--kid is only for "rotate"; "${command}" does not take it`);
+  }
+  if (values.remove !== undefined && command !== 'webhook-secret') {
+    throw new UsageError(`--remove is only for "webhook-secret"; "${command}" does not take it`);
   }
   const source = () => secretSourceFromOptions(values, cwd);
   switch (command) {
@@ -106,6 +137,16 @@ export function parseKeysArguments(
     }
     case 'retire':
       return { command, kids: parseRetiredKeyIds(rest), source: source() };
+    case 'webhook-secret': {
+      if (rest.length !== 1) {
+        throw new UsageError('"webhook-secret" takes exactly one webhook name');
+      }
+      const name = rest[0] as string;
+      if (!WEBHOOK_NAME_RULE.test(name)) {
+        throw new UsageError(`Invalid webhook name "${name}": ${WEBHOOK_NAME_WORDS}`);
+      }
+      return { command, name, remove: values.remove === true, source: source() };
+    }
   }
 }
 
@@ -172,11 +213,15 @@ export function linkKeyIds(document: SecretDocument): LinkKeyIds {
   return { kids: [...config.linkKeys.keys()], activeKid: config.activeLinkKeyId };
 }
 
-export async function listLinkKeys(
-  source: SecretSource,
-  dependencies: StoreDependencies,
-): Promise<LinkKeyIds> {
-  return linkKeyIds(await readSecretDocument(source, dependencies));
+export interface KeysListing extends LinkKeyIds {
+  /** The webhooks that have a signing secret, in stored order. */
+  readonly webhookNames: readonly string[];
+}
+
+/** What `list` shows, from one read of the document. */
+export async function listKeys(source: SecretSource, dependencies: StoreDependencies): Promise<KeysListing> {
+  const document = await readSecretDocument(source, dependencies);
+  return { ...linkKeyIds(document), webhookNames: webhookSecretNames(document) };
 }
 
 export interface RotatedLinkKey {
@@ -219,6 +264,41 @@ export async function retireLinkKeys(
   return linkKeyIds(next);
 }
 
+export interface SetWebhookSecret {
+  /** The new secret, for the receiver. */
+  readonly secret: string;
+  /** Whether the webhook had a secret before, which the receiver may still be using. */
+  readonly replaced: boolean;
+}
+
+/** Creates or replaces `webhookSecret.<name>` with a fresh secret (32 random bytes, base64url). */
+export async function setWebhookSecret(
+  source: SecretSource,
+  name: string,
+  dependencies: StoreDependencies,
+): Promise<SetWebhookSecret> {
+  const secret = newWebhookSecretValue(dependencies.randomBytes);
+  let replaced = false;
+  await updateSecretDocument(
+    source,
+    (document) => {
+      replaced = webhookSecretNames(document).includes(name);
+      return withWebhookSecret(document, name, secret);
+    },
+    dependencies,
+  );
+  return { secret, replaced };
+}
+
+/** Removes `webhookSecret.<name>`; refuses a webhook that has none. */
+export async function removeWebhookSecret(
+  source: SecretSource,
+  name: string,
+  dependencies: StoreDependencies,
+): Promise<void> {
+  await updateSecretDocument(source, (document) => withoutWebhookSecret(document, name), dependencies);
+}
+
 /** A word the shell passes through as it is: quoted only when it has to be. */
 const shellWord = (word: string): string =>
   /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
@@ -242,6 +322,19 @@ function rotationNotes(source: SecretSource, rotated: RotatedLinkKey, now: Date)
   );
 }
 
+function webhookSecretNotes(source: SecretSource, name: string, replaced: boolean): string {
+  return (
+    `Set the signing secret of webhook "${name}" in ${describeSource(source)}; ` +
+    'the value above is shown only this once.\n' +
+    'Give it to the receiver, which verifies X-Approval-Webhook-Signature: ' +
+    'v0=<hex HMAC-SHA256(secret, "v0:" + X-Approval-Webhook-Timestamp + ":" + raw body)>.\n' +
+    (replaced
+      ? 'It replaced the previous one: the receiver must switch to the new value; requests signed with the old one will fail its check ' +
+        `(the notifier signs with the new one once it re-reads the secret, ${CACHE_MINUTES} minutes by default).\n`
+      : '')
+  );
+}
+
 export async function runKeysCommand(
   argv: readonly string[],
   dependencies: KeysDependencies,
@@ -254,9 +347,12 @@ export async function runKeysCommand(
     }
     switch (parsed.command) {
       case 'list': {
-        const { kids, activeKid } = await listLinkKeys(parsed.source, dependencies);
+        const { kids, activeKid, webhookNames } = await listKeys(parsed.source, dependencies);
         dependencies.stdout(
-          kids.map((kid) => (kid === activeKid ? `${kid} (active)\n` : `${kid}\n`)).join(''),
+          kids.map((kid) => (kid === activeKid ? `${kid} (active)\n` : `${kid}\n`)).join('') +
+            (webhookNames.length === 0
+              ? ''
+              : `\nWebhook signing secrets:\n${webhookNames.map((name) => `  ${name}\n`).join('')}`),
         );
         return;
       }
@@ -275,6 +371,20 @@ export async function runKeysCommand(
             `(${CACHE_MINUTES} minutes by default).\n` +
             `Remaining: ${quotedList(kids)}; active: "${activeKid}".\n`,
         );
+        return;
+      }
+      case 'webhook-secret': {
+        if (parsed.remove) {
+          await removeWebhookSecret(parsed.source, parsed.name, dependencies);
+          dependencies.stderr(
+            `Removed the signing secret of webhook "${parsed.name}" from ${describeSource(parsed.source)}. ` +
+              `Deliveries to it fail once the notifier re-reads the secret (${CACHE_MINUTES} minutes by default).\n`,
+          );
+          return;
+        }
+        const { secret, replaced } = await setWebhookSecret(parsed.source, parsed.name, dependencies);
+        dependencies.stdout(`${secret}\n`);
+        dependencies.stderr(webhookSecretNotes(parsed.source, parsed.name, replaced));
         return;
       }
     }

@@ -153,6 +153,22 @@ export function withWebhookSecret(document: SecretDocument, name: string, secret
   return next;
 }
 
+/** The document without the named webhook's signing secret; refuses a webhook that has none. */
+export function withoutWebhookSecret(document: SecretDocument, name: string): SecretDocument {
+  if (!validateSecretDocument(document).webhookSecrets.has(name)) {
+    throw new SecretDocumentError(`No signing secret for webhook "${name}"`);
+  }
+  const property = `${WEBHOOK_SECRET_PREFIX}${name}`;
+  const next = Object.fromEntries(Object.entries(document).filter(([key]) => key !== property));
+  validateSecretDocument(next);
+  return next;
+}
+
+/** The names of the webhooks that have a signing secret, in stored order. */
+export function webhookSecretNames(document: SecretDocument): string[] {
+  return [...validateSecretDocument(document).webhookSecrets.keys()];
+}
+
 function validateApiClients(value: unknown): ApiClient[] {
   if (value === undefined) {
     return [];
@@ -191,6 +207,11 @@ function validateApiClients(value: unknown): ApiClient[] {
 
 /** A fresh link key value: 32 random bytes, base64url (43 characters, 256 bits). */
 export function newLinkKeyValue(randomBytes: (size: number) => Buffer = nodeRandomBytes): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A fresh webhook signing secret: 32 random bytes, base64url (43 characters, 256 bits). */
+export function newWebhookSecretValue(randomBytes: (size: number) => Buffer = nodeRandomBytes): string {
   return randomBytes(32).toString('base64url');
 }
 

@@ -3,12 +3,18 @@ import type { Identity } from '../auth/authenticate';
 import type { SignalResult, StopResult } from './decisions';
 import { logger } from './logger';
 
+const LOG_MESSAGES = {
+  sent: 'Decision sent',
+  applied: 'Decision applied (SSM’s answer was lost; the execution shows it)',
+  'already-done': 'Decision already made',
+} as const;
+
 export const logDecision = (
   result: SignalResult | StopResult,
   identity: Identity | undefined,
-  outcome: 'sent' | 'already-done' = 'sent',
+  outcome: 'sent' | 'applied' | 'already-done' = 'sent',
 ): void => {
-  logger.info(outcome === 'sent' ? 'Decision sent' : 'Decision already made', {
+  logger.info(LOG_MESSAGES[outcome], {
     outcome,
     executionId: result.executionId,
     action: result.action,

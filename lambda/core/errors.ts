@@ -40,6 +40,21 @@ export class ForbiddenError extends WebhookError {
   readonly title = 'Not allowed';
 }
 
+/** 409: someone or something else decided first (another decision, a timeout, the run ended). */
+export class DecidedOtherwiseError extends WebhookError {
+  readonly status = 409;
+  readonly title = 'Decided otherwise';
+}
+
+/**
+ * 504: the mutating call may have reached SSM and its answer was lost, and the execution does not show
+ * the outcome (yet). Never "try again": the decision may still be applied.
+ */
+export class OutcomeUnknownError extends WebhookError {
+  readonly status = 504;
+  readonly title = 'Outcome unknown';
+}
+
 /** 415: a body in a content type the route does not take. */
 export class UnsupportedMediaTypeError extends WebhookError {
   readonly status = 415;

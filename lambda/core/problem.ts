@@ -61,7 +61,7 @@ const SSM_ERRORS: Readonly<Record<string, SsmMapping>> = {
     title: 'SSM failed',
     reason: 'ssm-internal-error',
     detail:
-      'SSM reported an internal error after retries. Try again; if it persists, check the AWS Health Dashboard.',
+      'SSM reported an internal error after retries; nothing was changed. Try again; if it persists, check the AWS Health Dashboard.',
   },
 };
 
@@ -151,7 +151,7 @@ export const toProblem = (error: unknown): Problem => {
       title: 'SSM unreachable',
       reason: 'ssm-unreachable',
       detail:
-        'The webhook could not reach SSM in time. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
+        'The webhook could not reach SSM in time; nothing was changed. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
     };
   }
   return {

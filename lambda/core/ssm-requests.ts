@@ -50,9 +50,14 @@ export const stopExecution = async (
 };
 
 /** GetAutomationExecution, read as the webhook needs it (see lambda/gate/execution-view.ts). */
-export const readExecution = async (client: SSMClient, executionId: string): Promise<ExecutionView> => {
+export const readExecution = async (
+  client: SSMClient,
+  executionId: string,
+  abortSignal?: AbortSignal,
+): Promise<ExecutionView> => {
   const { AutomationExecution: execution } = await client.send(
     new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }),
+    abortSignal ? { abortSignal } : {},
   );
   // SSM answers AutomationExecutionNotFoundException rather than an empty body; an empty one is a fault.
   if (!execution) throw new Error(`GetAutomationExecution returned no execution for ${executionId}`);

@@ -1,5 +1,6 @@
 /** POST /executions/{id}/approve | reject | signal → SendAutomationSignal. */
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SendAutomationSignalCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
 import { authConfigFromEnvironment } from '../auth/config-source';
 import { logDecision } from '../core/decision-log';
 import { prepareSignal, type SignalAction } from '../core/decisions';
@@ -7,26 +8,37 @@ import { requireIdentity, responseFormatFor, type WebhookEvent, type WebhookResu
 import { alreadyDoneResponse, decisionResponse } from '../core/responses';
 import { routeOf } from '../core/route';
 import { createSsmClient } from '../core/ssm-client';
-import { sendSignal } from '../core/ssm-requests';
 import { parseExecutionId } from '../core/validation';
-import { actAtGate } from '../gate/guard';
+import { budgetOf } from '../decision/budget';
+import { carryOut } from '../decision/carry-out';
 import { httpHandler } from '../middleware/chain';
 
 const ssm = createSsmClient();
 
 export const signalRoute =
   (client: SSMClient) =>
-  async (event: WebhookEvent): Promise<WebhookResult> => {
+  async (event: WebhookEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<WebhookResult> => {
     const action = routeOf(event).action as SignalAction;
     const executionId = parseExecutionId(event.pathParameters?.executionId);
     const identity = requireIdentity(event);
     const { input, result, userComment } = prepareSignal(action, executionId, event.body, identity);
-    const state = await actAtGate(client, executionId, action, identity, () => sendSignal(client, input));
+    const state = await carryOut({
+      client,
+      executionId,
+      identity,
+      intent: {
+        action,
+        signalType: input.SignalType,
+        payloadValue: Object.values(input.Payload ?? {})[0]?.[0],
+      },
+      command: new SendAutomationSignalCommand(input),
+      budget: budgetOf(context),
+    });
     if (state.kind === 'already') {
       logDecision(result, identity, 'already-done');
       return alreadyDoneResponse(responseFormatFor(event), result, state);
     }
-    logDecision(result, identity);
+    logDecision(result, identity, state.kind);
     return decisionResponse(responseFormatFor(event), result, {
       recordedFor: identity.name,
       at: new Date(),

@@ -156,6 +156,8 @@ export type ProblemReason =
   | 'no-gate-waiting' // 409: a link without a gate while no approval step waits
   | 'execution-finished' // 409: a stop link for a run that has ended
   | 'link-stop-type' // 403: a stop link that tried to choose Complete
+  | 'decided-otherwise' // 409: SSM's answer was lost, and the execution shows another outcome
+  | 'outcome-unknown' // 504: SSM's answer was lost, and the execution does not show the outcome
   | 'internal-error'; // 500
 
 interface Explanation {
@@ -297,6 +299,18 @@ export const PROBLEM_REASONS: Readonly<Record<ProblemReason, Explanation>> = {
     explanation:
       'A stop link cancels the execution and cannot choose another way of stopping it. Your request changed nothing.',
     next: "Go back to the link's page and press its button, without changing the form.",
+  },
+  'decided-otherwise': {
+    heading: 'Your decision was not applied',
+    explanation:
+      'Systems Manager’s answer was lost on the way back, so the webhook read the execution: it shows a different outcome (the details below say which). Your decision changed nothing.',
+    next: CHECK_CONSOLE,
+  },
+  'outcome-unknown': {
+    heading: 'It is not known whether your decision was applied',
+    explanation:
+      'Systems Manager’s answer was lost on the way back, and the execution does not show the outcome yet. Your decision may still be applied.',
+    next: "Check the execution's status in the Systems Manager console (Automation, Executions) before you do anything else. Press the button again only if the execution is still waiting at this approval step.",
   },
   'internal-error': {
     heading: 'Something went wrong',

@@ -13,8 +13,10 @@ import {
   SecretDocumentError,
   serializeSecretDocument,
   withoutLinkKeys,
+  withoutWebhookSecret,
 } from '../../lambda/auth/secret-document';
 import { AuthenticationError } from '../../lambda/core/errors';
+import { signWebhookBody, verifyWebhookSignature } from '../../lambda/notify/channels/webhook';
 import {
   KEYS_USAGE,
   type KeysCommand,
@@ -33,6 +35,15 @@ const NOW = new Date('2025-03-01T12:00:00.000Z');
 const THIRTY_DAYS_LATER = '2025-03-31T12:00:00.000Z';
 const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-AbCdEf';
 const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+const OLD_WEBHOOK_SECRET = 'old-webhook-secret-0123456789abcdefghijklmnop';
+const RECEIVER_LINE =
+  'Give it to the receiver, which verifies X-Approval-Webhook-Signature: ' +
+  'v0=<hex HMAC-SHA256(secret, "v0:" + X-Approval-Webhook-Timestamp + ":" + raw body)>.\n';
+const REPLACED_LINE =
+  'It replaced the previous one: the receiver must switch to the new value; requests signed with the old one ' +
+  'will fail its check (the notifier signs with the new one once it re-reads the secret, 5 minutes by default).\n';
+const INVALID_WEBHOOK_NAME = (name: string): string =>
+  `Invalid webhook name "${name}": use 1-64 characters from A-Z a-z 0-9 _ -, as in the notifier configuration`;
 
 /** A deployed-style document: two keys, an API client and a property this tool must leave alone. */
 const twoKeys = {
@@ -58,17 +69,34 @@ describe('parseKeysArguments', () => {
       ['retire', 'k0', 'local-1', '--secret-file', '/tmp/s.json'],
       { command: 'retire', kids: ['k0', 'local-1'], source: { kind: 'file', path: '/tmp/s.json' } },
     ],
+    [['webhook-secret', 'jira'], { command: 'webhook-secret', name: 'jira', remove: false, source: local }],
+    [
+      ['webhook-secret', 'change-board_2', '--remove', '--secret-id', 'arn:x'],
+      {
+        command: 'webhook-secret',
+        name: 'change-board_2',
+        remove: true,
+        source: { kind: 'secrets-manager', secretId: 'arn:x' },
+      },
+    ],
+    [
+      ['webhook-secret', 'w'.repeat(64)],
+      { command: 'webhook-secret', name: 'w'.repeat(64), remove: false, source: local },
+    ],
   ])('%j', (argv, expected) => {
     expect(parseKeysArguments(argv, '/repo')).toEqual(expected);
   });
 
-  it.each([['--help'], ['rotate', '-h'], ['retire', '--help']])('%j asks for help', (...argv) => {
-    expect(parseKeysArguments(argv, '/repo')).toBe('help');
-  });
+  it.each([['--help'], ['rotate', '-h'], ['retire', '--help'], ['webhook-secret', '-h']])(
+    '%j asks for help',
+    (...argv) => {
+      expect(parseKeysArguments(argv, '/repo')).toBe('help');
+    },
+  );
 
   it.each<[string[], string]>([
-    [[], 'Missing command: list, rotate or retire'],
-    [['delete', 'k1'], 'Unknown command "delete": use list, rotate or retire'],
+    [[], 'Missing command: list, rotate, retire or webhook-secret'],
+    [['delete', 'k1'], 'Unknown command "delete": use list, rotate, retire or webhook-secret'],
     [['list', 'k1'], '"list" takes no arguments'],
     [['rotate', 'k2'], '"rotate" takes no arguments; choose the new key id with --kid'],
     [['rotate', '--kid', 'k 2'], 'Invalid --kid "k 2": use 1-32 characters from A-Z a-z 0-9 _ -'],
@@ -83,6 +111,19 @@ describe('parseKeysArguments', () => {
     [['retire'], '"retire" needs at least one key id'],
     [['retire', 'k0', 'linkKey.k1'], 'Invalid key id "linkKey.k1": use 1-32 characters from A-Z a-z 0-9 _ -'],
     [['retire', 'k0', 'k1', 'k0'], 'Key id "k0" is given more than once'],
+    [['webhook-secret'], '"webhook-secret" takes exactly one webhook name'],
+    [['webhook-secret', '--remove'], '"webhook-secret" takes exactly one webhook name'],
+    [['webhook-secret', 'jira', 'slack'], '"webhook-secret" takes exactly one webhook name'],
+    [['webhook-secret', 'change.board'], INVALID_WEBHOOK_NAME('change.board')],
+    [['webhook-secret', 'webhookSecret.jira'], INVALID_WEBHOOK_NAME('webhookSecret.jira')],
+    [['webhook-secret', ''], INVALID_WEBHOOK_NAME('')],
+    [['webhook-secret', 'w'.repeat(65), '--remove'], INVALID_WEBHOOK_NAME('w'.repeat(65))],
+    [
+      ['webhook-secret', 'jira', '--kid', 'k2'],
+      '--kid is only for "rotate"; "webhook-secret" does not take it',
+    ],
+    [['list', '--remove'], '--remove is only for "webhook-secret"; "list" does not take it'],
+    [['retire', 'k0', '--remove'], '--remove is only for "webhook-secret"; "retire" does not take it'],
     [
       ['rotate', '--secret-file', 'a', '--secret-id', 'b'],
       'Use either --secret-file or --secret-id, not both',
@@ -171,6 +212,31 @@ describe('withoutLinkKeys', () => {
 
     expect(error).toBeInstanceOf(SecretDocumentError);
     expect(describeError(error)).toEqual({ name: 'SecretDocumentError', message });
+  });
+});
+
+describe('withoutWebhookSecret', () => {
+  const withSecrets = {
+    ...twoKeys,
+    'webhookSecret.jira': OLD_WEBHOOK_SECRET,
+    'webhookSecret.change-board': COUNTING_KEY,
+  };
+
+  it('removes only that secret, keeping every other property in order', () => {
+    expect(JSON.stringify(withoutWebhookSecret(withSecrets, 'jira'))).toBe(
+      JSON.stringify({ ...twoKeys, 'webhookSecret.change-board': COUNTING_KEY }),
+    );
+    expect(withSecrets['webhookSecret.jira']).toBe(OLD_WEBHOOK_SECRET);
+  });
+
+  it('refuses a webhook without a secret', () => {
+    const error = thrownBy(() => withoutWebhookSecret(withSecrets, 'slack'));
+
+    expect(error).toBeInstanceOf(SecretDocumentError);
+    expect(describeError(error)).toEqual({
+      name: 'SecretDocumentError',
+      message: 'No signing secret for webhook "slack"',
+    });
   });
 });
 
@@ -359,6 +425,140 @@ describe('runKeysCommand', () => {
     });
   });
 
+  describe('webhook secrets on a secret file', () => {
+    let file: string;
+    beforeEach(async () => {
+      file = join(directory, 'my secrets.json');
+      await writeSecretFile(file, twoKeys);
+    });
+
+    it('creates a webhook secret, printing it once on stdout, the notes on stderr (mode 0600)', async () => {
+      // When
+      const code = await run('webhook-secret', 'jira', '--secret-file', file);
+
+      // Then
+      expect(code).toBe(0);
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({ ...twoKeys, 'webhookSecret.jira': COUNTING_KEY }),
+      );
+      expect(await mode(file)).toBe(0o600);
+      expect((await readdir(directory)).sort()).toEqual(['my secrets.json']);
+      expect(stdout).toEqual([`${COUNTING_KEY}\n`]);
+      expect(stderr).toEqual([
+        `Set the signing secret of webhook "jira" in ${file}; the value above is shown only this once.\n` +
+          RECEIVER_LINE,
+      ]);
+      expect(printed().split(COUNTING_KEY)).toHaveLength(2);
+    });
+
+    it('prints the value the notifier signs with', async () => {
+      await run('webhook-secret', 'jira', '--secret-file', file);
+      const printedSecret = (stdout[0] as string).trimEnd();
+
+      const stored = parseSecretDocument(await readFile(file, 'utf8')).webhookSecrets.get('jira') as string;
+      const body = '{"type":"ssm-approval-webhook.gate-waiting"}';
+      const timestamp = Math.floor(NOW.getTime() / 1000);
+
+      expect(printedSecret).toHaveLength(43);
+      expect(
+        verifyWebhookSignature(
+          printedSecret,
+          { timestamp: String(timestamp), signature: signWebhookBody(stored, timestamp, body) },
+          body,
+          NOW,
+        ),
+      ).toBe(true);
+    });
+
+    it('replaces an existing secret in place and says the receiver must switch, never printing the old one', async () => {
+      await writeSecretFile(file, {
+        ...twoKeys,
+        'webhookSecret.jira': OLD_WEBHOOK_SECRET,
+        'webhookSecret.change-board': OLD_WEBHOOK_SECRET,
+      });
+
+      expect(await run('webhook-secret', 'jira', '--secret-file', file)).toBe(0);
+
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({
+          ...twoKeys,
+          'webhookSecret.jira': COUNTING_KEY,
+          'webhookSecret.change-board': OLD_WEBHOOK_SECRET,
+        }),
+      );
+      expect(stdout).toEqual([`${COUNTING_KEY}\n`]);
+      expect(stderr).toEqual([
+        `Set the signing secret of webhook "jira" in ${file}; the value above is shown only this once.\n` +
+          RECEIVER_LINE +
+          REPLACED_LINE,
+      ]);
+      expect(printed()).not.toContain(OLD_WEBHOOK_SECRET);
+    });
+
+    it('lists the webhooks that have a secret in their own section, and no secret value', async () => {
+      await writeSecretFile(file, {
+        ...twoKeys,
+        'webhookSecret.jira': OLD_WEBHOOK_SECRET,
+        'webhookSecret.change-board': COUNTING_KEY,
+      });
+
+      expect(await run('list', '--secret-file', file)).toBe(0);
+
+      expect(stdout).toEqual(['k0\nk1 (active)\n\nWebhook signing secrets:\n  jira\n  change-board\n']);
+      expect(stderr).toEqual([]);
+      for (const value of [OLD_WEBHOOK_SECRET, COUNTING_KEY, KEY.k0, KEY.k1]) {
+        expect(printed()).not.toContain(value);
+      }
+    });
+
+    it('removes a webhook secret, leaving the rest of the document as it was (mode 0600)', async () => {
+      await run('webhook-secret', 'jira', '--secret-file', file);
+      await run('webhook-secret', 'change-board', '--secret-file', file);
+      clearOutput();
+
+      // When
+      const code = await run('webhook-secret', 'jira', '--remove', '--secret-file', file);
+
+      // Then
+      expect(code).toBe(0);
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({ ...twoKeys, 'webhookSecret.change-board': COUNTING_KEY }),
+      );
+      expect(await mode(file)).toBe(0o600);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Removed the signing secret of webhook "jira" from ${file}. ` +
+          'Deliveries to it fail once the notifier re-reads the secret (5 minutes by default).\n',
+      ]);
+      clearOutput();
+
+      expect(await run('list', '--secret-file', file)).toBe(0);
+      expect(stdout).toEqual(['k0\nk1 (active)\n\nWebhook signing secrets:\n  change-board\n']);
+    });
+
+    it('refuses to remove a secret that is not there (exit 1) and changes nothing', async () => {
+      const before = await readFile(file, 'utf8');
+
+      expect(await run('webhook-secret', 'jira', '--remove', '--secret-file', file)).toBe(1);
+
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual(['Error: SecretDocumentError: No signing secret for webhook "jira"\n']);
+      expect(await readFile(file, 'utf8')).toBe(before);
+    });
+
+    it('refuses a bad webhook name (exit 2) naming the rule, and changes nothing', async () => {
+      const before = await readFile(file, 'utf8');
+
+      expect(await run('webhook-secret', 'change board', '--secret-file', file)).toBe(2);
+
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Error: ${INVALID_WEBHOOK_NAME('change board')}\nRun with --help for usage.\n`,
+      ]);
+      expect(await readFile(file, 'utf8')).toBe(before);
+    });
+  });
+
   describe('on the default local store', () => {
     it('creates it with local-1 on first use, then rotates to local-2', async () => {
       const file = join(directory, '.local', 'secrets.json');
@@ -467,13 +667,58 @@ describe('runKeysCommand', () => {
       expect(puts()).toEqual([]);
     });
 
+    it('sets a webhook secret with GetSecretValue then PutSecretValue of the whole document', async () => {
+      expect(await run('webhook-secret', 'jira', '--secret-id', SECRET_ID)).toBe(0);
+
+      expect(gets()).toEqual([{ SecretId: SECRET_ID }]);
+      expect(puts()).toEqual([
+        {
+          SecretId: SECRET_ID,
+          SecretString: JSON.stringify({ ...twoKeys, 'webhookSecret.jira': COUNTING_KEY }),
+        },
+      ]);
+      expect(stdout).toEqual([`${COUNTING_KEY}\n`]);
+      expect(stderr).toEqual([
+        `Set the signing secret of webhook "jira" in Secrets Manager secret ${SECRET_ID}; ` +
+          'the value above is shown only this once.\n' +
+          RECEIVER_LINE,
+      ]);
+    });
+
+    it('replaces and removes a webhook secret with one PutSecretValue each', async () => {
+      const withJira = { ...twoKeys, 'webhookSecret.jira': OLD_WEBHOOK_SECRET };
+      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(withJira) });
+
+      expect(await run('webhook-secret', 'jira', '--secret-id', SECRET_ID)).toBe(0);
+      expect(await run('webhook-secret', 'jira', '--remove', '--secret-id', SECRET_ID)).toBe(0);
+
+      expect(puts()).toEqual([
+        {
+          SecretId: SECRET_ID,
+          SecretString: JSON.stringify({ ...twoKeys, 'webhookSecret.jira': COUNTING_KEY }),
+        },
+        { SecretId: SECRET_ID, SecretString: JSON.stringify(twoKeys) },
+      ]);
+      expect(stderr).toEqual([
+        `Set the signing secret of webhook "jira" in Secrets Manager secret ${SECRET_ID}; ` +
+          'the value above is shown only this once.\n' +
+          RECEIVER_LINE +
+          REPLACED_LINE,
+        `Removed the signing secret of webhook "jira" from Secrets Manager secret ${SECRET_ID}. ` +
+          'Deliveries to it fail once the notifier re-reads the secret (5 minutes by default).\n',
+      ]);
+      expect(printed()).not.toContain(OLD_WEBHOOK_SECRET);
+    });
+
     it('writes nothing when it refuses', async () => {
       expect(await run('retire', 'k1', '--secret-id', SECRET_ID)).toBe(1);
       expect(await run('rotate', '--kid', 'k0', '--secret-id', SECRET_ID)).toBe(1);
+      expect(await run('webhook-secret', 'jira', '--remove', '--secret-id', SECRET_ID)).toBe(1);
 
       expect(stderr).toEqual([
         'Error: SecretDocumentError: Link key "k1" is the active key (it signs new links); rotate first, then retire it\n',
         'Error: SecretDocumentError: A link key with id "k0" already exists\n',
+        'Error: SecretDocumentError: No signing secret for webhook "jira"\n',
       ]);
       expect(puts()).toEqual([]);
     });

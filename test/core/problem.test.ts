@@ -93,7 +93,7 @@ describe('toProblem', () => {
       title: 'SSM unreachable',
       reason: 'ssm-unreachable',
       detail:
-        'The webhook could not reach SSM in time. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
+        'The webhook could not reach SSM in time; nothing was changed. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
     });
   });
 

@@ -2,8 +2,14 @@
  * No unauthenticated change: every mutating route × every kind of credential, through the real handlers.
  * Only a valid credential for this execution and action reaches SSM.
  */
-import { SendAutomationSignalCommand, SSMClient, StopAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import {
+  GetAutomationExecutionCommand,
+  SendAutomationSignalCommand,
+  SSMClient,
+  StopAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { approveStep, execution, STAGING_ID } from '../gate/fixtures';
 import { type apiEvent, context, formPost, jsonPost } from '../support/events';
 import { API, bearer, link, REVOKED, useTestSecret } from '../support/secrets';
 
@@ -13,6 +19,12 @@ const signal = require('../../lambda/handlers/signal') as typeof import('../../l
 const stop = require('../../lambda/handlers/stop') as typeof import('../../lambda/handlers/stop');
 
 const ID = '3f1c6a52-9d7e-4a51-8f0e-2b8c1d0e4a77';
+/** The execution as SSM shows it before each decision: waiting at its approval step. */
+const WAITING = {
+  AutomationExecution: execution('Waiting', [approveStep('ApproveStaging', STAGING_ID, 'Waiting')], {
+    AutomationExecutionId: ID,
+  }),
+};
 const OTHER = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
 
@@ -105,6 +117,7 @@ const CREDENTIALS: Credential[] = [
 
 beforeEach(() => {
   ssm.reset();
+  ssm.on(GetAutomationExecutionCommand).resolves(WAITING);
   ssm.on(SendAutomationSignalCommand).resolves({});
   ssm.on(StopAutomationExecutionCommand).resolves({});
 });
@@ -114,7 +127,15 @@ describe.each(ROUTES)('POST /executions/{id}/%s', (route) => {
     const response = await handlerFor(route)(await credential.event(route), context());
     const expected = credential.status(route);
     expect(response.statusCode).toBe(expected);
-    expect(ssm.calls()).toHaveLength(expected === 200 ? 1 : 0);
+    // Allowed: a read of the execution, then the one mutating call. Refused: no SSM call at all.
+    expect(ssm.calls().map((call) => call.args[0].constructor.name)).toEqual(
+      expected === 200
+        ? [
+            'GetAutomationExecutionCommand',
+            route.includes('stop') ? 'StopAutomationExecutionCommand' : 'SendAutomationSignalCommand',
+          ]
+        : [],
+    );
     expect(response.headers['www-authenticate']).toBe(expected === 401 ? credential.challenge : undefined);
   });
 });

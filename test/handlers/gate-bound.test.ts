@@ -113,12 +113,16 @@ describe('a step-bound approve link', () => {
 });
 
 describe('links without a gate (npm run link)', () => {
-  it('act as before, without reading the execution', async () => {
+  it('act on whichever gate waits, without a gate check', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves(AT_PRODUCTION);
     ssm.on(SendAutomationSignalCommand).resolves({});
     const token = await link(ID, ['approve']);
     const response = await signal(jsonPost(`/executions/${ID}/approve`, { token }), context());
     expect(response.statusCode).toBe(200);
-    expect(ssm).not.toHaveReceivedCommand(GetAutomationExecutionCommand);
+    expect(ssm).toHaveReceivedCommandWith(SendAutomationSignalCommand, {
+      AutomationExecutionId: ID,
+      SignalType: 'Approve',
+    });
   });
 });
 

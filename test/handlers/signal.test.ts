@@ -5,6 +5,7 @@
 import {
   AutomationExecutionNotFoundException,
   AutomationStepNotFoundException,
+  GetAutomationExecutionCommand,
   InternalServerError,
   InvalidAutomationSignalException,
   SendAutomationSignalCommand,
@@ -12,6 +13,7 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { approved, approveStep, execution, STAGING_ID } from '../gate/fixtures';
 import { apiEvent, context, formPost, JSON_RESPONSE_HEADERS, jsonPost } from '../support/events';
 import { bearer, link, useTestSecret } from '../support/secrets';
 
@@ -21,6 +23,12 @@ const ssm = mockClient(SSMClient);
 const { handler } = require('../../lambda/handlers/signal') as typeof import('../../lambda/handlers/signal');
 
 const ID = '3f1c6a52-9d7e-4a51-8f0e-2b8c1d0e4a77';
+/** The execution as SSM shows it before each decision: waiting at its approval step. */
+const WAITING = {
+  AutomationExecution: execution('Waiting', [approveStep('ApproveStaging', STAGING_ID, 'Waiting')], {
+    AutomationExecutionId: ID,
+  }),
+};
 const invoke = (event: ReturnType<typeof apiEvent>) => handler(event, context());
 
 const problem = (status: number, reason: string, title: string, detail: string, code?: string) => ({
@@ -43,6 +51,7 @@ const ok = (body: unknown) => ({
 
 beforeEach(() => {
   ssm.reset();
+  ssm.on(GetAutomationExecutionCommand).resolves(WAITING);
   ssm.on(SendAutomationSignalCommand).resolves({});
 });
 
@@ -309,13 +318,6 @@ describe('SSM errors map to precise statuses', () => {
       'SSM did not accept the signal in the execution’s current state: it was already decided, is not waiting for this signal, or the webhook’s role is not among the step’s approvers.',
     ],
     [
-      new InternalServerError({ ...meta, $metadata: { httpStatusCode: 500 } }),
-      502,
-      'ssm-internal-error',
-      'SSM failed',
-      'SSM reported an internal error after retries. Try again; if it persists, check the AWS Health Dashboard.',
-    ],
-    [
       new SSMServiceException({ name: 'AccessDeniedException', $fault: 'client', ...meta }),
       502,
       'ssm-access-denied',
@@ -350,33 +352,85 @@ describe('SSM errors map to precise statuses', () => {
     });
   });
 
-  it('a network timeout → 502 naming what to check', async () => {
+  const UNKNOWN_DETAIL = `SSM may have applied the decision, but its answer was lost and the execution does not show the outcome yet. Check the execution before you try again: aws ssm get-automation-execution --automation-execution-id ${ID} (or the Systems Manager console, Automation, Executions).`;
+
+  it.each([
+    ['a 5xx from SSM', new InternalServerError({ ...meta, $metadata: { httpStatusCode: 500 } })],
+    ['a timeout', Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' })],
+    ['a reset', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    ['anything unexpected', new TypeError('secret internals at handler.ts:42')],
+  ])('%s while the gate still waits → 504 outcome unknown, never "try again"', async (_name, error) => {
+    ssm.on(SendAutomationSignalCommand).rejects(error);
+    const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
+    expect(response).toEqual(problem(504, 'outcome-unknown', 'Outcome unknown', UNKNOWN_DETAIL));
+    expect(response.body).not.toContain('secret internals');
+    expect(ssm).toHaveReceivedCommandTimes(GetAutomationExecutionCommand, 2);
+  });
+
+  it('a lost answer, and the execution shows the approval → 200, as sent', async () => {
     ssm
       .on(SendAutomationSignalCommand)
-      .rejects(Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }));
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    ssm
+      .on(GetAutomationExecutionCommand)
+      .resolvesOnce(WAITING)
+      .resolves({
+        AutomationExecution: execution(
+          'InProgress',
+          [approved('ApproveStaging', STAGING_ID, 'Approved via API token by jira')],
+          {
+            AutomationExecutionId: ID,
+          },
+        ),
+      });
+    const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
+    expect(response).toEqual(
+      ok({
+        executionId: ID,
+        action: 'approve',
+        operation: 'SendAutomationSignal',
+        signalType: 'Approve',
+        payload: { Comment: ['Approved via API token by jira'] },
+      }),
+    );
+  });
+
+  it('a lost answer, and the execution shows a rejection → 409 decided otherwise', async () => {
+    ssm
+      .on(SendAutomationSignalCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const rejected = approveStep('ApproveStaging', STAGING_ID, 'Failed', {
+      ExecutionEndTime: new Date('2026-12-01T16:04:00Z'),
+      Outputs: { ApprovalStatus: ['Rejected'] },
+    });
+    ssm
+      .on(GetAutomationExecutionCommand)
+      .resolvesOnce(WAITING)
+      .resolves({ AutomationExecution: execution('Failed', [rejected], { AutomationExecutionId: ID }) });
+    const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
+    expect(response).toEqual(
+      problem(
+        409,
+        'decided-otherwise',
+        'Decided otherwise',
+        'Your decision was not applied: ApproveStaging was rejected at 2026-12-01 16:04 UTC; the runbook has finished (Failed).',
+      ),
+    );
+  });
+
+  it('a connection never made → 502 "nothing was changed … try again"', async () => {
+    ssm
+      .on(SendAutomationSignalCommand)
+      .rejects(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
     const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
     expect(response).toEqual(
       problem(
         502,
         'ssm-unreachable',
         'SSM unreachable',
-        'The webhook could not reach SSM in time. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
+        'The webhook could not reach SSM in time; nothing was changed. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
       ),
     );
-  });
-
-  it('anything unexpected → a generic 500 with nothing of the error in the body', async () => {
-    ssm.on(SendAutomationSignalCommand).rejects(new TypeError('secret internals at handler.ts:42'));
-    const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
-    expect(response).toEqual(
-      problem(
-        500,
-        'internal-error',
-        'Internal error',
-        'The webhook failed unexpectedly. The error is in its log.',
-      ),
-    );
-    expect(response.body).not.toContain('secret internals');
   });
 
   it('for people, the same problem as an HTML page with the same status', async () => {

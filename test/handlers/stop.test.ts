@@ -1,12 +1,14 @@
 /** The stop route through the real handler, SSM mocked: exact StopAutomationExecution inputs and answers. */
 import {
   AutomationExecutionNotFoundException,
+  GetAutomationExecutionCommand,
   InvalidAutomationStatusUpdateException,
   SSMClient,
   StopAutomationExecutionCommand,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { logger } from '../../lambda/core/logger';
+import { approveStep, execution, STAGING_ID } from '../gate/fixtures';
 import { apiEvent, context, formPost, JSON_RESPONSE_HEADERS, jsonPost } from '../support/events';
 import { bearer, link, useTestSecret } from '../support/secrets';
 
@@ -15,10 +17,17 @@ const ssm = mockClient(SSMClient);
 const { handler } = require('../../lambda/handlers/stop') as typeof import('../../lambda/handlers/stop');
 
 const ID = '0b5e7a43-2c1d-4e8f-9a6b-7c8d9e0f1a2b';
+/** The execution as SSM shows it before each decision: waiting at its approval step. */
+const WAITING = {
+  AutomationExecution: execution('Waiting', [approveStep('ApproveStaging', STAGING_ID, 'Waiting')], {
+    AutomationExecutionId: ID,
+  }),
+};
 const invoke = (event: ReturnType<typeof apiEvent>) => handler(event, context());
 
 beforeEach(() => {
   ssm.reset();
+  ssm.on(GetAutomationExecutionCommand).resolves(WAITING);
   ssm.on(StopAutomationExecutionCommand).resolves({});
 });
 
