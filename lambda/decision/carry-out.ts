@@ -89,7 +89,7 @@ export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcom
   let after: ExecutionView;
   try {
     after = await readExecution(client, executionId, budget.signal(ANSWER_RESERVE_MS));
-  } catch (readError) {
+  } catch {
     if (sent.maybeApplied) throw outcomeUnknown(executionId, sent.error);
     throw sent.error;
   }
