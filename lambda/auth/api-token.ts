@@ -10,7 +10,13 @@
  */
 import { createHash, randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../core/errors';
-import { API_CLIENT_NAME_PATTERN, type ApiClientEntry, type AuthConfig } from './secret-document';
+import {
+  API_CLIENT_NAME_PATTERN,
+  type ApiClient,
+  type ApiClientEntry,
+  type ApiScope,
+  type AuthConfig,
+} from './secret-document';
 
 /** Marks our tokens, so secret scanners and people recognise a leaked one. */
 export const API_TOKEN_PREFIX = 'sawh_';
@@ -47,16 +53,19 @@ export function createApiToken(
  * about which client (or whether any) matched. Hashing first makes the lengths equal, as
  * `timingSafeEqual` requires.
  */
-export function verifyApiToken(config: AuthConfig, presented: string): { clientName: string } | undefined {
+export function verifyApiToken(
+  config: AuthConfig,
+  presented: string,
+): { clientName: string; scope: ApiScope } | undefined {
   if (presented.length === 0 || presented.length > MAX_API_TOKEN_LENGTH) {
     return undefined;
   }
   const presentedHash = hashApiToken(presented);
-  let match: string | undefined;
+  let match: ApiClient | undefined;
   for (const client of config.apiClients) {
     if (timingSafeEqual(presentedHash, client.sha256) && match === undefined) {
-      match = client.name;
+      match = client;
     }
   }
-  return match === undefined ? undefined : { clientName: match };
+  return match === undefined ? undefined : { clientName: match.name, scope: match.scope };
 }

@@ -2,7 +2,8 @@
  * The one authentication entry of the mutating routes: an API client token (`Authorization: Bearer`)
  * or a signed link token (the caller takes it from the confirmation form's field or the query string).
  */
-import { AuthenticationError, ValidationError } from '../core/errors';
+import { AuthenticationError, ForbiddenError, ValidationError } from '../core/errors';
+import { matchesRunbook } from '../core/runbook-pattern';
 import { verifyApiToken } from './api-token';
 import {
   authorizeLink,
@@ -12,11 +13,17 @@ import {
   type MutatingAction,
   verifyLinkToken,
 } from './link-token';
-import type { AuthConfig } from './secret-document';
+import type { ApiAction, ApiScope, AuthConfig } from './secret-document';
 
-export type Identity =
-  | LinkIdentity
-  | { readonly kind: 'api'; readonly channel: 'api'; readonly name: string };
+export type Identity = LinkIdentity | ApiIdentity;
+
+export interface ApiIdentity {
+  readonly kind: 'api';
+  readonly channel: 'api';
+  readonly name: string;
+  /** What the client may do (the action is checked here, the runbook once the execution is read). */
+  readonly scope: ApiScope;
+}
 
 export interface LinkIdentity {
   readonly kind: 'link';
@@ -83,7 +90,9 @@ export async function authenticate(
     );
   }
   if (typeof authorization === 'string') {
-    return { kind: 'api', channel: 'api', name: authenticateApiClient(config, authorization) };
+    const client = authenticateApiClient(config, authorization);
+    authorizeApiAction(client.clientName, client.scope, operation.action);
+    return { kind: 'api', channel: 'api', name: client.clientName, scope: client.scope };
   }
   if (typeof linkToken === 'string') {
     const claims = await verifyLinkToken(config, linkToken, now);
@@ -96,7 +105,10 @@ export async function authenticate(
   );
 }
 
-function authenticateApiClient(config: AuthConfig, authorization: string): string {
+function authenticateApiClient(
+  config: AuthConfig,
+  authorization: string,
+): { clientName: string; scope: ApiScope } {
   const bearer = BEARER.exec(authorization.trim());
   if (bearer === null) {
     const scheme = SCHEME.exec(authorization.trim())?.[0] ?? '';
@@ -112,7 +124,35 @@ function authenticateApiClient(config: AuthConfig, authorization: string): strin
   if (client === undefined) {
     throw invalidApiToken();
   }
-  return client.clientName;
+  return client;
+}
+
+const ACTION_PHRASES: Readonly<Record<ApiAction, string>> = {
+  approve: 'approve executions',
+  reject: 'reject executions',
+  stop: 'stop executions',
+  signal: 'send signals to executions',
+  complete: 'stop executions as Complete',
+};
+
+/** The action must be in the client's scope; the runbook is checked once the execution is read. */
+export function authorizeApiAction(clientName: string, scope: ApiScope, action: ApiAction): void {
+  if (!scope.actions.includes(action)) {
+    throw new ForbiddenError(
+      'scope-action',
+      `The API client "${clientName}" may not ${ACTION_PHRASES[action]}; its scope allows: ${scope.actions.join(', ')}.`,
+    );
+  }
+}
+
+/** The execution's runbook must match one of the client's runbook patterns. */
+export function authorizeApiRunbook(identity: ApiIdentity, documentName: string): void {
+  if (!identity.scope.runbooks.some((pattern) => matchesRunbook(pattern, documentName))) {
+    throw new ForbiddenError(
+      'scope-runbook',
+      `The API client "${identity.name}" may not act on runbook ${documentName}; its scope allows runbooks matching: ${identity.scope.runbooks.join(', ')}.`,
+    );
+  }
 }
 
 const invalidApiToken = (): AuthenticationError =>

@@ -14,6 +14,7 @@
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { ConfigurationError } from '../core/errors';
+import { RUNBOOK_PATTERN_RULE } from '../core/runbook-pattern';
 
 /** What the webhook needs from the secret, validated. */
 export interface AuthConfig {
@@ -33,13 +34,39 @@ export interface ApiClient {
   readonly name: string;
   /** SHA-256 of the client's token (32 bytes). */
   readonly sha256: Buffer;
+  readonly scope: ApiScope;
 }
+
+/**
+ * What an API client may do: its actions, and the runbooks (name patterns, see
+ * lambda/core/runbook-pattern.ts) whose executions it may act on. `signal` (the generic signal route) and
+ * `complete` (stop with Type Complete, which ends a run as a success without its remaining steps) are
+ * granted only explicitly.
+ */
+export interface ApiScope {
+  readonly actions: readonly ApiAction[];
+  readonly runbooks: readonly string[];
+}
+
+export const API_ACTIONS = ['approve', 'reject', 'stop', 'signal', 'complete'] as const;
+export type ApiAction = (typeof API_ACTIONS)[number];
+
+/**
+ * The scope of an entry stored before scopes existed: approve and reject, on every runbook, which is
+ * what a ticketing system needs. Narrow such entries by re-creating them with a scope (README).
+ */
+export const LEGACY_API_SCOPE: ApiScope = { actions: ['approve', 'reject'], runbooks: ['*'] };
+export const MAX_SCOPE_RUNBOOK_PATTERNS = 20;
 
 /** An `apiClients` entry as stored in the document. */
 export interface ApiClientEntry {
   readonly name: string;
   /** 64 lowercase hex characters. */
   readonly sha256: string;
+  /** @default LEGACY_API_SCOPE.actions */
+  readonly actions?: readonly ApiAction[];
+  /** @default LEGACY_API_SCOPE.runbooks */
+  readonly runbooks?: readonly string[];
 }
 
 /** The stored JSON object. Validated before any use; unknown properties are kept as they are. */
@@ -183,7 +210,7 @@ function validateApiClients(value: unknown): ApiClient[] {
     if (!isRecord(entry)) {
       throw invalid(`"${at}" must be an object`);
     }
-    const { name, sha256 } = entry;
+    const { name, sha256, actions, runbooks } = entry;
     if (typeof name !== 'string' || !API_CLIENT_NAME_PATTERN.test(name)) {
       throw invalid(`"${at}.name" must match [A-Za-z0-9._-]{1,64}`);
     }
@@ -201,8 +228,38 @@ function validateApiClients(value: unknown): ApiClient[] {
     }
     firstIndexByName.set(name, index);
     firstIndexByHash.set(sha256, index);
-    return { name, sha256: Buffer.from(sha256, 'hex') };
+    return { name, sha256: Buffer.from(sha256, 'hex'), scope: validateScope(at, actions, runbooks) };
   });
+}
+
+/** Checks a scope's parts (each optional in the document); problems name the property, never a value. */
+export function validateScope(at: string, actions: unknown, runbooks: unknown): ApiScope {
+  if (
+    actions !== undefined &&
+    (!Array.isArray(actions) ||
+      actions.length === 0 ||
+      !actions.every((a) => (API_ACTIONS as readonly unknown[]).includes(a)) ||
+      new Set(actions).size !== actions.length)
+  ) {
+    throw invalid(
+      `"${at}.actions" must be a non-empty list of distinct values from ${API_ACTIONS.join(', ')}`,
+    );
+  }
+  if (
+    runbooks !== undefined &&
+    (!Array.isArray(runbooks) ||
+      runbooks.length === 0 ||
+      runbooks.length > MAX_SCOPE_RUNBOOK_PATTERNS ||
+      !runbooks.every((r) => typeof r === 'string' && RUNBOOK_PATTERN_RULE.test(r)))
+  ) {
+    throw invalid(
+      `"${at}.runbooks" must be 1 to ${MAX_SCOPE_RUNBOOK_PATTERNS} runbook name patterns (A-Z a-z 0-9 _ . - and the wildcards * ?)`,
+    );
+  }
+  return {
+    actions: (actions as ApiAction[] | undefined) ?? LEGACY_API_SCOPE.actions,
+    runbooks: (runbooks as string[] | undefined) ?? LEGACY_API_SCOPE.runbooks,
+  };
 }
 
 /** A fresh link key value: 32 random bytes, base64url (43 characters, 256 bits). */
@@ -234,7 +291,13 @@ export function withApiClient(document: SecretDocument, entry: ApiClientEntry): 
     throw new SecretDocumentError(`An API client named "${entry.name}" already exists; revoke it first`);
   }
   const stored = Array.isArray(document.apiClients) ? document.apiClients : [];
-  const next = { ...document, apiClients: [...stored, { name: entry.name, sha256: entry.sha256 }] };
+  const added = {
+    name: entry.name,
+    sha256: entry.sha256,
+    ...(entry.actions === undefined ? {} : { actions: [...entry.actions] }),
+    ...(entry.runbooks === undefined ? {} : { runbooks: [...entry.runbooks] }),
+  };
+  const next = { ...document, apiClients: [...stored, added] };
   validateSecretDocument(next);
   return next;
 }

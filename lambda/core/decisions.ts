@@ -6,7 +6,7 @@ import type {
   SendAutomationSignalCommandInput,
   StopAutomationExecutionCommandInput,
 } from '@aws-sdk/client-ssm';
-import type { Identity } from '../auth/authenticate';
+import { authorizeApiAction, type Identity } from '../auth/authenticate';
 import { composeComment } from '../auth/identity-comment';
 import { ForbiddenError } from './errors';
 import { buildSignalInput, buildStopInput } from './ssm-requests';
@@ -94,6 +94,8 @@ export const prepareStop = (
     );
   }
   const { type } = parseStopBody(body);
+  if (identity.kind === 'api' && type === 'Complete')
+    authorizeApiAction(identity.name, identity.scope, 'complete');
   return {
     input: buildStopInput(executionId, type),
     result: { executionId, action: 'stop', operation: 'StopAutomationExecution', stopType: type },

@@ -1,7 +1,7 @@
 /**
  * One decision, carried out so that its answer is true (DESIGN.md §3, "Truthful answers"):
- * 1. read the execution (the gate a step-bound link names must be the waiting one; the target gate is
- *    remembered for step 4);
+ * 1. read the execution: an API client's scope must cover its runbook, and the gate a step-bound link
+ *    names must be the waiting one; the target gate is remembered for step 4;
  * 2. send the mutating call, within the request's budget, recording whether any attempt may have
  *    reached SSM without an answer;
  * 3. SSM accepted: done;
@@ -11,7 +11,7 @@
  *    sent: the connection was never made.
  */
 import { type SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
-import type { Identity } from '../auth/authenticate';
+import { authorizeApiRunbook, type Identity } from '../auth/authenticate';
 import type { LinkAction } from '../auth/link-token';
 import { DecidedOtherwiseError, OutcomeUnknownError } from '../core/errors';
 import { readExecution } from '../core/ssm-requests';
@@ -76,6 +76,7 @@ export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcom
     executionId,
     budget.signal(AFTER_FIRST_READ_RESERVE_MS),
   );
+  if (identity.kind === 'api') authorizeApiRunbook(identity, before.documentName);
   if (gate !== undefined) {
     // A link never carries `signal` (authorizeLink refuses it before the handler runs).
     const state = assessGate(before, intent.action as LinkAction, gate);

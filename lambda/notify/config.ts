@@ -15,6 +15,7 @@
  * ```
  */
 import { ConfigurationError } from '../core/errors';
+import { RUNBOOK_PATTERN_RULE } from '../core/runbook-pattern';
 
 /** Who is told: e-mail addresses and named webhooks. */
 export interface Recipients {
@@ -86,7 +87,7 @@ export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1
 export const WEBHOOK_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** A deliberately plain address check: one @, no spaces or control characters, a dot in the domain. */
 export const EMAIL_PATTERN = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
-export const RUNBOOK_PATTERN = /^[A-Za-z0-9_.*?-]{1,128}$/;
+export const RUNBOOK_PATTERN = RUNBOOK_PATTERN_RULE;
 
 /**
  * A configuration that cannot be used. The message is `Invalid notifier config: <problem>`; `problem` names

@@ -4,6 +4,7 @@
  * Patterns are globs: `*` any run of characters, `?` one character; they match the whole name, case-sensitively
  * (SSM document names are case-sensitive).
  */
+import { matchesRunbook } from '../core/runbook-pattern';
 import type { NotifierConfig, Recipients } from './config';
 
 /** One message to send: a channel and the address (e-mail) or name (webhook) it goes to. */
@@ -17,15 +18,6 @@ export interface Route {
   readonly rule: string;
   readonly deliveries: readonly Delivery[];
 }
-
-const REGEX_SPECIALS = /[.+^${}()|[\]\\]/g;
-
-/** A glob as an anchored regular expression. */
-export const globToRegExp = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(REGEX_SPECIALS, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-
-export const matchesRunbook = (pattern: string, documentName: string): boolean =>
-  globToRegExp(pattern).test(documentName);
 
 /** Each address once per channel, in the order the rule lists them (e-mail before webhooks). */
 const deliveriesOf = (recipients: Recipients): Delivery[] => {

@@ -52,8 +52,9 @@ describe('verifyApiToken', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('names the client whose hash matches', () => {
-    expect(verifyApiToken(config, JIRA_TOKEN)).toEqual({ clientName: 'jira' });
-    expect(verifyApiToken(config, other.token)).toEqual({ clientName: 'other' });
+    const legacy = { actions: ['approve', 'reject'], runbooks: ['*'] };
+    expect(verifyApiToken(config, JIRA_TOKEN)).toEqual({ clientName: 'jira', scope: legacy });
+    expect(verifyApiToken(config, other.token)).toEqual({ clientName: 'other', scope: legacy });
   });
 
   it.each([
@@ -82,7 +83,10 @@ describe('verifyApiToken', () => {
     const result = verifyApiToken(config, JIRA_TOKEN);
 
     // Then
-    expect(result).toEqual({ clientName: 'jira' });
+    expect(result).toEqual({
+      clientName: 'jira',
+      scope: { actions: ['approve', 'reject'], runbooks: ['*'] },
+    });
     expect(compare).toHaveBeenCalledTimes(3);
     expect(compare.mock.calls.map(([, stored]) => Buffer.from(stored as Uint8Array).toString('hex'))).toEqual(
       ['a'.repeat(64), JIRA_SHA256, other.entry.sha256],

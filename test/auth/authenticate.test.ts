@@ -1,4 +1,5 @@
 import { decodeJwt } from 'jose';
+import { hashApiToken } from '../../lambda/auth/api-token';
 import { authenticate, challengeFor } from '../../lambda/auth/authenticate';
 import { signLinkToken } from '../../lambda/auth/link-token';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../../lambda/core/errors';
@@ -13,7 +14,13 @@ import {
 } from './fixtures';
 
 const NOW = new Date('2025-06-01T12:00:00.000Z');
-const config = authConfig({ apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }] });
+const FULL_SCOPE = { actions: ['approve', 'reject', 'stop', 'signal', 'complete'] as const, runbooks: ['*'] };
+const config = authConfig({ apiClients: [{ name: 'jira', sha256: JIRA_SHA256, ...FULL_SCOPE }] });
+const LEGACY_TOKEN = 'sawh_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9';
+const legacyConfig = authConfig({
+  apiClients: [{ name: 'legacy', sha256: hashApiToken(LEGACY_TOKEN).toString('hex') }],
+});
+const JIRA = { kind: 'api', channel: 'api', name: 'jira', scope: FULL_SCOPE };
 const approveOnly = () =>
   signLinkToken(config, {
     executionId: EXECUTION_ID,
@@ -45,7 +52,48 @@ describe('authenticate with an API token', () => {
       NOW,
     );
 
-    expect(identity).toEqual({ kind: 'api', channel: 'api', name: 'jira' });
+    expect(identity).toEqual(JIRA);
+  });
+
+  it.each(['approve', 'reject'] as const)(
+    'reads an entry stored without a scope as approve/reject anywhere: %s',
+    async (action) => {
+      const identity = await authenticate(
+        legacyConfig,
+        { authorization: `Bearer ${LEGACY_TOKEN}` },
+        { executionId: EXECUTION_ID, action },
+        NOW,
+      );
+      expect(identity).toEqual({
+        kind: 'api',
+        channel: 'api',
+        name: 'legacy',
+        scope: { actions: ['approve', 'reject'], runbooks: ['*'] },
+      });
+    },
+  );
+
+  it.each([
+    ['stop', 'The API client "legacy" may not stop executions; its scope allows: approve, reject.'],
+    [
+      'signal',
+      'The API client "legacy" may not send signals to executions; its scope allows: approve, reject.',
+    ],
+  ] as const)('refuses %s outside the scope (403)', async (action, message) => {
+    const error = await rejectionOf(
+      authenticate(
+        legacyConfig,
+        { authorization: `Bearer ${LEGACY_TOKEN}` },
+        { executionId: EXECUTION_ID, action },
+        NOW,
+      ),
+    );
+    expect(describeError(error)).toEqual({
+      name: 'ForbiddenError',
+      status: 403,
+      reason: 'scope-action',
+      message,
+    });
   });
 
   it.each([`bearer ${JIRA_TOKEN}`, `BEARER   ${JIRA_TOKEN}`, `  Bearer ${JIRA_TOKEN}  `])(
@@ -57,7 +105,7 @@ describe('authenticate with an API token', () => {
         { executionId: EXECUTION_ID, action: 'stop' },
       );
 
-      expect(identity).toEqual({ kind: 'api', channel: 'api', name: 'jira' });
+      expect(identity).toEqual(JIRA);
     },
   );
 

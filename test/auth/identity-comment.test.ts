@@ -1,8 +1,9 @@
 import type { Identity } from '../../lambda/auth/authenticate';
 import { composeComment, MAX_COMMENT_LENGTH, truncate } from '../../lambda/auth/identity-comment';
+import { LEGACY_API_SCOPE } from '../../lambda/auth/secret-document';
 
 const alice: Identity = { kind: 'link', channel: 'link', name: 'alice@example.com', tokenId: 'id' };
-const jira: Identity = { kind: 'api', channel: 'api', name: 'jira' };
+const jira: Identity = { kind: 'api', channel: 'api', name: 'jira', scope: LEGACY_API_SCOPE };
 
 describe('composeComment', () => {
   it.each<[Identity, Parameters<typeof composeComment>[1], string | undefined, string]>([

@@ -1,5 +1,6 @@
 import {
   apiClientNames,
+  LEGACY_API_SCOPE,
   newLinkKeyValue,
   newSecretDocument,
   parseSecretDocument,
@@ -38,8 +39,8 @@ describe('parseSecretDocument / validateSecretDocument', () => {
         ['k0', new Uint8Array(Buffer.from(KEY.k0, 'utf8'))],
       ]),
       apiClients: [
-        { name: 'jira', sha256: Buffer.from(JIRA_SHA256, 'hex') },
-        { name: 'service-now.prod_2', sha256: Buffer.from(OTHER_SHA256, 'hex') },
+        { name: 'jira', sha256: Buffer.from(JIRA_SHA256, 'hex'), scope: LEGACY_API_SCOPE },
+        { name: 'service-now.prod_2', sha256: Buffer.from(OTHER_SHA256, 'hex'), scope: LEGACY_API_SCOPE },
       ],
       webhookSecrets: new Map(),
     });

@@ -1,6 +1,7 @@
+import { globToRegExp, matchesRunbook } from '../../lambda/core/runbook-pattern';
 import { listsRole } from '../../lambda/gate/approvers';
 import type { NotifierConfig } from '../../lambda/notify/config';
-import { globToRegExp, matchesRunbook, routeFor } from '../../lambda/notify/routing';
+import { routeFor } from '../../lambda/notify/routing';
 
 const config: Pick<NotifierConfig, 'rules' | 'defaultRule'> = {
   rules: [

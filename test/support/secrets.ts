@@ -9,11 +9,23 @@ import { parseSecretDocument } from '../../lambda/auth/secret-document';
 export const LINK_KEY = 'test-link-key-0123456789abcdefghijklmnopqrstuvwxyz';
 export const API = createApiToken('jira');
 export const REVOKED = createApiToken('old-client');
+/** Stored without a scope, as before scopes existed: approve and reject on every runbook. */
+export const LEGACY = createApiToken('legacy-client');
+/** Approve and reject on runbooks matching Change-* only. */
+export const NARROW = createApiToken('change-bot');
+/** May stop (Cancel) any runbook, but not Complete. */
+export const STOPPER = createApiToken('stopper');
 
 export const SECRET_DOCUMENT = {
   activeLinkKeyId: 'k1',
   'linkKey.k1': LINK_KEY,
-  apiClients: [API.entry],
+  apiClients: [
+    // The tests' main client may do everything, so that each route's own behaviour is what they see.
+    { ...API.entry, actions: ['approve', 'reject', 'stop', 'signal', 'complete'], runbooks: ['*'] },
+    LEGACY.entry,
+    { ...NARROW.entry, actions: ['approve', 'reject'], runbooks: ['Change-*'] },
+    { ...STOPPER.entry, actions: ['stop'] },
+  ],
 };
 
 export const AUTH_CONFIG = parseSecretDocument(JSON.stringify(SECRET_DOCUMENT));
