@@ -8,6 +8,7 @@
  * SSM takes 1–512 characters per payload value. Lengths here count UTF-16 code units, which is never
  * less than the number of code points, so the result fits whichever way SSM counts.
  */
+import { singleLine } from '../core/plain-text';
 import type { Identity } from './authenticate';
 import type { MutatingAction } from './link-token';
 
@@ -28,8 +29,8 @@ const CHANNELS: Readonly<Record<Identity['channel'], string>> = {
 };
 
 /**
- * `<Verb> <channel> by <name>`, then `: <comment>` when the user wrote one (surrounding whitespace
- * removed; a blank comment counts as none). The user's comment is shortened, ending in '…', to keep the
+ * `<Verb> <channel> by <name>`, then `: <comment>` when the user wrote one, made one line (line breaks
+ * collapsed to spaces, control and bidi characters removed; a blank comment counts as none). The user's comment is shortened, ending in '…', to keep the
  * whole within 512 characters; the identity part is never shortened (names are at most 128 characters).
  */
 /** Links the notifier sent say how they arrived: `via e-mail link`, `via webhook link`. */
@@ -54,7 +55,8 @@ export function commentRoom(identity: Identity, action: MutatingAction): number 
 
 export function composeComment(identity: Identity, action: MutatingAction, userComment?: string): string {
   const head = headOf(identity, action);
-  const comment = userComment?.trim() ?? '';
+  // One line, no control or bidi characters: a comment cannot fake an "Approved via … by …" line of its own.
+  const comment = singleLine(userComment ?? '');
   const room = MAX_COMMENT_LENGTH - head.length - SEPARATOR.length;
   // With validated names room is always > 200; the check only keeps a hand-made identity within the limit.
   if (comment === '' || room < 2) {

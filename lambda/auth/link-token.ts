@@ -195,6 +195,18 @@ export async function signLinkToken(config: AuthConfig, input: SignLinkInput): P
     .sign(await preparedKey(key));
 }
 
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * One token, one spelling: base64url without padding or white space, and each segment exactly as
+ * re-encoding its bytes gives it. Decoders ignore the unused low bits of a segment's last character
+ * and skip padding and spaces, so without this check one signed token would have several spellings
+ * that all verify (and would slip past anything that compares or records tokens as strings).
+ */
+export const isCanonicalCompactJws = (token: string): boolean =>
+  COMPACT_JWS.test(token) &&
+  token.split('.').every((segment) => Buffer.from(segment, 'base64url').toString('base64url') === segment);
+
 /** Thrown by the key lookup; turned into the `unknown-key-id` AuthenticationError. */
 class UnknownKeyIdError extends Error {}
 
@@ -214,6 +226,9 @@ export async function verifyLinkToken(
 ): Promise<LinkClaims> {
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_LINK_TOKEN_LENGTH) {
     throw invalidToken(new Error(`token length is not within 1..${MAX_LINK_TOKEN_LENGTH}`));
+  }
+  if (!isCanonicalCompactJws(token)) {
+    throw invalidToken(new Error('token is not in canonical compact JWS form'));
   }
   let payload: JWTPayload;
   let header: JWTHeaderParameters;
@@ -251,11 +266,11 @@ export async function verifyLinkToken(
     }
     throw invalidToken(error);
   }
-  return claimsFrom(payload, header);
+  return claimsFrom(payload, header, now);
 }
 
 /** jose checked signature, typ, iss, aud and exp; this checks our own claims, strictly. */
-function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters): LinkClaims {
+function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters, now: Date): LinkClaims {
   const problem = (text: string): AuthenticationError => invalidToken(new Error(text));
   if (payload.v !== LINK_TOKEN_VERSION) {
     throw problem('claim "v" is not a supported version');
@@ -277,9 +292,14 @@ function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters): LinkClaim
     throw problem('claims "iat" and "exp" must be whole numbers of seconds');
   }
   // Holders of the key can mint anything, but a signer bug must not be able to mint a link for ever.
+  // The lifetime is capped from the signing time and from now: a signing time in the future (a signer
+  // clock ahead is tolerated) must not stretch a link beyond the longest lifetime a signer allows.
   const lifetime = (exp as number) - (iat as number);
   if (lifetime <= 0 || lifetime > MAX_LINK_TTL_SECONDS) {
     throw problem('claims "iat" and "exp" do not give a lifetime the signer allows');
+  }
+  if ((exp as number) - epochSeconds(now) > MAX_LINK_TTL_SECONDS + LINK_CLOCK_TOLERANCE_SECONDS) {
+    throw problem('claim "exp" is further from now than the longest lifetime a signer allows');
   }
   let gate: GateRef | undefined;
   if (gat !== undefined) {

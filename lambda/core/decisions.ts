@@ -9,6 +9,7 @@ import type {
 import { authorizeApiAction, type Identity } from '../auth/authenticate';
 import { composeComment } from '../auth/identity-comment';
 import { ForbiddenError } from './errors';
+import { singleLine } from './plain-text';
 import { buildSignalInput, buildStopInput } from './ssm-requests';
 import { parseDecisionBody, parseSignalBody, parseStopBody, type SignalType } from './validation';
 
@@ -63,7 +64,9 @@ export const prepareSignal = (
   let payload: Record<string, string[]> | undefined;
   let userComment: string | undefined;
   if (signalType === 'Approve' || signalType === 'Reject') {
-    userComment = 'comment' in request ? request.comment : request.payload?.value;
+    const written = 'comment' in request ? request.comment : request.payload?.value;
+    // What the result page shows is what SSM records: one line, no control or bidi characters.
+    userComment = written === undefined ? undefined : singleLine(written) || undefined;
     payload = {
       Comment: [composeComment(identity, signalType === 'Approve' ? 'approve' : 'reject', userComment)],
     };

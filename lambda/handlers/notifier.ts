@@ -68,4 +68,4 @@ export const notifierHandler = async (event: unknown, context: Context): Promise
   );
 };
 
-export const handler = middy(notifierHandler).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(notifierHandler).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));

@@ -33,7 +33,8 @@ export const httpHandler = (
   options: ChainOptions = {},
 ) => {
   const chain = middy<APIGatewayProxyEventV2, WebhookResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it carries link tokens and API tokens.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(errorResponder(logger))
     .use(requestKeys)
     .use(httpHeaderNormalizer())

@@ -9,6 +9,10 @@
  * surrogate pair. What is shortened says so visibly (`… (cut, N characters in all)`).
  */
 
+import { LINE_BREAK, LINE_BREAKS, singleLine, withoutControls } from '../core/plain-text';
+
+export { singleLine };
+
 /** One row of a parameters table. */
 export interface ParameterRow {
   /** The parameter's name; in the overflow row, `…`. */
@@ -25,18 +29,6 @@ export const MAX_MESSAGE_LENGTH = 4096;
 export const DEFAULT_MAX_VALUE_LENGTH = 200;
 /** Default most parameter rows shown before one overflow row. */
 export const DEFAULT_MAX_PARAMETER_ROWS = 50;
-
-/** Direction overrides, embeddings, isolates and marks: they can make text read differently than it is. */
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
-/** Line breaks, including the Unicode line and paragraph separators. */
-const LINE_BREAK = /\r\n|[\n\r\u2028\u2029\u0085]/u;
-const LINE_BREAKS = /\r\n|[\n\r\u2028\u2029\u0085]/gu;
-/** Control characters other than line breaks (tabs become a space first). */
-const OTHER_CONTROLS = /\p{Cc}/gu;
-
-/** Removes what must never reach a reader: bidi controls and control characters; a tab becomes a space. */
-const withoutControls = (text: string): string =>
-  text.replace(BIDI_CONTROLS, '').replace(/\t/g, ' ').replace(OTHER_CONTROLS, '');
 
 const codePoints = (text: string): string[] => Array.from(text);
 
@@ -62,19 +54,6 @@ export const cutText = (text: string, maxLength: number): { text: string; cut: b
   const points = codePoints(text);
   if (points.length <= maxLength) return { text, cut: false };
   return { text: `${points.slice(0, maxLength).join('')}${cutMark(points.length)}`, cut: true };
-};
-
-/**
- * Text fit for one line, such as an e-mail subject or a chat title: line breaks, tabs and runs of
- * white space become one space, control and bidi characters go, and the ends are trimmed. With
- * `maxLength`, a longer result is cut to that many code points, the last one being `…`.
- */
-export const singleLine = (text: string, maxLength?: number): string => {
-  const line = withoutControls(text.replace(LINE_BREAKS, ' ')).replace(/\s+/gu, ' ').trim();
-  if (maxLength === undefined) return line;
-  requirePositiveInteger('maxLength', maxLength);
-  const points = codePoints(line);
-  return points.length <= maxLength ? line : `${points.slice(0, maxLength - 1).join('')}…`;
 };
 
 /** A parameter value for one line: each line break shows as ` ↵ `, so multi-line values stay legible. */

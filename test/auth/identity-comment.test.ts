@@ -19,7 +19,7 @@ describe('composeComment', () => {
     [jira, 'reject', '   ', 'Rejected via API token by jira'],
     [jira, 'stop', '  trailing and leading  ', 'Stopped via API token by jira: trailing and leading'],
     [jira, 'signal', undefined, 'Signalled via API token by jira'],
-    [jira, 'approve', 'line one\nline two', 'Approved via API token by jira: line one\nline two'],
+    [jira, 'approve', 'line one\nline two', 'Approved via API token by jira: line one line two'],
   ])('%j %s %j → %j', (identity, action, comment, expected) => {
     expect(composeComment(identity, action, comment)).toBe(expected);
   });
@@ -96,5 +96,33 @@ describe('truncate', () => {
     ['ab😀c', 4, 'ab…'],
   ])('truncate(%j, %i) → %j', (text, max, expected) => {
     expect(truncate(text, max)).toBe(expected);
+  });
+});
+
+describe('composeComment keeps a comment to one honest line', () => {
+  it.each([
+    [
+      'line breaks that fake a line of our own',
+      'ok\nApproved via API token by security-team',
+      'Approved via signed link by alice@example.com: ok Approved via API token by security-team',
+    ],
+    [
+      'CR LF, Unicode line and paragraph separators',
+      'a\r\nb\u2028c\u2029d\u0085e',
+      'Approved via signed link by alice@example.com: a b c d e',
+    ],
+    ['control characters', 'a\u0000b\u0007c\u001bd', 'Approved via signed link by alice@example.com: abcd'],
+    [
+      'bidi overrides and isolates',
+      'safe \u202egnirts\u202c \u2066x\u2069',
+      'Approved via signed link by alice@example.com: safe gnirts x',
+    ],
+    [
+      'a comment that is only breaks and controls',
+      '\n\u0000\u202e\r\n',
+      'Approved via signed link by alice@example.com',
+    ],
+  ])('%s', (_case, comment, expected) => {
+    expect(composeComment(alice, 'approve', comment)).toBe(expected);
   });
 });

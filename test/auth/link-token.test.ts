@@ -7,6 +7,7 @@ import {
   LINK_TOKEN_TYPE,
   type LinkClaims,
   MAX_LINK_TOKEN_LENGTH,
+  MAX_LINK_TTL_SECONDS,
   signLinkToken,
   verifyLinkToken,
 } from '../../lambda/auth/link-token';
@@ -302,7 +303,7 @@ describe('verifyLinkToken refuses a tampered token', () => {
 
     expect(describeError(error)).toEqual({
       ...INVALID,
-      cause: { code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED', message: 'signature verification failed' },
+      cause: { name: 'Error', message: 'token is not in canonical compact JWS form' },
     });
   });
 
@@ -343,7 +344,7 @@ describe('verifyLinkToken refuses a tampered token', () => {
 
     expect(describeError(error)).toEqual({
       ...INVALID,
-      cause: { code: 'ERR_JWS_INVALID', message: 'Invalid Compact JWS' },
+      cause: { name: 'Error', message: 'token is not in canonical compact JWS form' },
     });
   });
 });
@@ -360,7 +361,10 @@ describe('verifyLinkToken refuses other algorithms', () => {
   it('alg "none" (unsigned)', async () => {
     const token = `${b64({ alg: 'none', kid: 'k1', typ: LINK_TOKEN_TYPE })}.${b64(goodPayload())}.`;
 
-    expect(describeError(await rejectionOf(verifyLinkToken(config, token, NOW)))).toEqual(notAllowed);
+    expect(describeError(await rejectionOf(verifyLinkToken(config, token, NOW)))).toEqual({
+      ...INVALID,
+      cause: { name: 'Error', message: 'token is not in canonical compact JWS form' },
+    });
   });
 
   it('HS512 with the right key', async () => {
@@ -652,6 +656,56 @@ describe('authorizeLink', () => {
       status: 403,
       reason: 'link-wrong-action',
       message: 'A signed link cannot send arbitrary signals; use an API token for this route.',
+    });
+  });
+});
+
+describe('verifyLinkToken: one token, one spelling', () => {
+  const NOT_CANONICAL = {
+    ...INVALID,
+    cause: { name: 'Error', message: 'token is not in canonical compact JWS form' },
+  };
+  const lastCharacterVariant = (token: string): string => {
+    // The signature's last base64url character carries 2 unused bits: flip them, the bytes stay the same.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.slice(-1));
+    return `${token.slice(0, -1)}${alphabet[last ^ 1]}`;
+  };
+
+  it.each([
+    ['a changed last character that decodes to the same bytes', (t: string) => lastCharacterVariant(t)],
+    ['a trailing =', (t: string) => `${t}=`],
+    ['a space inside', (t: string) => `${t.slice(0, 20)} ${t.slice(20)}`],
+    ['a trailing space', (t: string) => `${t} `],
+  ])('refuses %s', async (_case, respell) => {
+    const token = await signLinkToken(config, {
+      executionId: EXECUTION_ID,
+      actions: ['approve'],
+      approver: 'a',
+      ttlSeconds: 600,
+      now: NOW,
+    });
+    expect((await verifyLinkToken(config, token, NOW)).executionId).toBe(EXECUTION_ID);
+    const variant = respell(token);
+    expect(variant).not.toBe(token);
+    expect(describeError(await rejectionOf(verifyLinkToken(config, variant, NOW)))).toEqual(NOT_CANONICAL);
+  });
+
+  it('refuses a link whose iat in the future would stretch it beyond the longest lifetime', async () => {
+    const later = new Date(NOW.getTime() + 10 * 24 * 3600 * 1000);
+    const token = await signLinkToken(config, {
+      executionId: EXECUTION_ID,
+      actions: ['approve'],
+      approver: 'a',
+      ttlSeconds: MAX_LINK_TTL_SECONDS,
+      now: later,
+    });
+    expect(describeError(await rejectionOf(verifyLinkToken(config, token, NOW)))).toEqual({
+      ...INVALID,
+      cause: {
+        name: 'Error',
+        message: 'claim "exp" is further from now than the longest lifetime a signer allows',
+      },
     });
   });
 });
