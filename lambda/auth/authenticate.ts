@@ -34,6 +34,8 @@ export interface LinkIdentity {
   readonly gate?: GateRef;
   /** How the link reached the person (`email`, `webhook`); absent for hand-made links. */
   readonly via?: LinkChannel;
+  /** The id of the key that verified the link (for the audit record). */
+  readonly keyId?: string;
 }
 
 /** The identity a verified link stands for. */
@@ -42,6 +44,7 @@ export const linkIdentity = (claims: LinkClaims): LinkIdentity => ({
   channel: 'link',
   name: claims.approver,
   tokenId: claims.tokenId,
+  keyId: claims.keyId,
   ...(claims.gate === undefined ? {} : { gate: claims.gate }),
   ...(claims.channel === undefined ? {} : { via: claims.channel }),
 });

@@ -1,4 +1,12 @@
-/** The audit line of every decision SSM accepted: who, through which channel, what was sent. */
+/**
+ * The audit record (README, "Audit record"). Every log line of a mutating request carries who asked and
+ * from where: `sourceIp`, `userAgent` (from the request), `actor`, `channel`, `tokenId`, `keyId` and, for
+ * step-bound links, `gate` and `stepExecutionId` (once authenticated). The decision's own line adds the
+ * `outcome`, what was sent, and SSM's `ssmRequestId`; a refused request's line (the error responder's)
+ * carries `outcome: refused`, its status and reason instead.
+ */
+import { createHash } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Identity } from '../auth/authenticate';
 import type { SignalResult, StopResult } from './decisions';
 import { logger } from './logger';
@@ -9,10 +17,42 @@ const LOG_MESSAGES = {
   'already-done': 'Decision already made',
 } as const;
 
+export type DecisionLogOutcome = keyof typeof LOG_MESSAGES;
+
+/** Where the request came from, as API Gateway saw it. The user agent is cut to 256 characters. */
+export const requestAuditKeys = (event: Pick<APIGatewayProxyEventV2, 'requestContext'>) => ({
+  sourceIp: event.requestContext.http.sourceIp,
+  userAgent: event.requestContext.http.userAgent?.slice(0, 256),
+});
+
+/**
+ * Who is asking: a link's token id (`jti`) and key id, or an API client's name and a short id of its
+ * token (the first 12 hex characters of the token's SHA-256, which the operator can match against the
+ * stored hash; it reveals nothing of the token).
+ */
+export const identityAuditKeys = (identity: Identity, apiToken?: string) =>
+  identity.kind === 'link'
+    ? {
+        actor: identity.name,
+        channel: identity.via ?? identity.channel,
+        tokenId: identity.tokenId,
+        ...(identity.keyId ? { keyId: identity.keyId } : {}),
+        ...(identity.gate
+          ? { gate: identity.gate.stepName, stepExecutionId: identity.gate.stepExecutionId }
+          : {}),
+      }
+    : {
+        actor: identity.name,
+        channel: identity.channel,
+        ...(apiToken
+          ? { tokenId: createHash('sha256').update(apiToken, 'utf8').digest('hex').slice(0, 12) }
+          : {}),
+      };
+
 export const logDecision = (
   result: SignalResult | StopResult,
-  identity: Identity | undefined,
-  outcome: 'sent' | 'applied' | 'already-done' = 'sent',
+  outcome: DecisionLogOutcome,
+  ssmRequestId: string | undefined,
 ): void => {
   logger.info(LOG_MESSAGES[outcome], {
     outcome,
@@ -20,11 +60,6 @@ export const logDecision = (
     action: result.action,
     operation: result.operation,
     ...('signalType' in result ? { signalType: result.signalType } : { stopType: result.stopType }),
-    actor: identity?.name,
-    channel: identity?.kind === 'link' && identity.via ? identity.via : identity?.channel,
-    ...(identity?.kind === 'link' ? { tokenId: identity.tokenId } : {}),
-    ...(identity?.kind === 'link' && identity.gate
-      ? { gate: identity.gate.stepName, stepExecutionId: identity.gate.stepExecutionId }
-      : {}),
+    ...(ssmRequestId ? { ssmRequestId } : {}),
   });
 };

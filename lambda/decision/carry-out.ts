@@ -31,9 +31,9 @@ const REFUSED_NOW = new Set(['InvalidAutomationSignalException', 'InvalidAutomat
 
 export type DecisionOutcome =
   /** SSM accepted the call. */
-  | { readonly kind: 'sent' }
+  | { readonly kind: 'sent'; readonly ssmRequestId?: string }
   /** SSM's answer was lost, and the execution shows the decision: it was applied. */
-  | { readonly kind: 'applied' }
+  | { readonly kind: 'applied'; readonly ssmRequestId?: string }
   /** The execution already showed this decision, made before this request: nothing more was done. */
   | Extract<GateState, { kind: 'already' }>;
 
@@ -46,6 +46,12 @@ export interface DecisionRequest {
   readonly command: object;
   readonly budget: Budget;
 }
+
+/** SSM's request id of an answer (or of the error that carried it), for the audit record. */
+const requestIdOf = (answer: unknown): { ssmRequestId?: string } => {
+  const id = (answer as { $metadata?: { requestId?: string } } | null)?.$metadata?.requestId;
+  return id ? { ssmRequestId: id } : {};
+};
 
 export const howToCheck = (executionId: string): string =>
   `Check the execution before you try again: aws ssm get-automation-execution --automation-execution-id ${executionId} (or the Systems Manager console, Automation, Executions).`;
@@ -83,7 +89,7 @@ export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcom
     if (state.kind === 'already') return state;
   }
   const sent = await sendTracked(client, request.command, budget.signal(AFTER_MUTATION_RESERVE_MS));
-  if (sent.ok) return { kind: 'sent' };
+  if (sent.ok) return { kind: 'sent', ...requestIdOf(sent.output) };
   const refusedNow = sent.error instanceof SSMServiceException && REFUSED_NOW.has(sent.error.name);
   if (!sent.maybeApplied && !refusedNow) throw sent.error;
 
@@ -95,7 +101,9 @@ export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcom
     throw sent.error;
   }
   const judgement = judge(intent, before, after, gate?.stepExecutionId);
-  if (judgement.kind === 'applied') return sent.maybeApplied ? { kind: 'applied' } : alreadyFrom(judgement);
+  if (judgement.kind === 'applied') {
+    return sent.maybeApplied ? { kind: 'applied', ...requestIdOf(sent.error) } : alreadyFrom(judgement);
+  }
   if (judgement.kind === 'other') {
     // A step-bound link gets the gate check's own words, which name its gate and where the run is now.
     if (gate !== undefined) assessGate(after, intent.action as LinkAction, gate);

@@ -68,4 +68,6 @@ export const notifierHandler = async (event: unknown, context: Context): Promise
   );
 };
 
-export const handler = middy(notifierHandler).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
+export const handler = middy(notifierHandler).use(
+  injectLambdaContext(logger, { resetKeys: true, logEvent: false }),
+);

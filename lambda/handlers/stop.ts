@@ -29,10 +29,10 @@ export const stopRoute =
       budget: budgetOf(context),
     });
     if (state.kind === 'already') {
-      logDecision(result, identity, 'already-done');
+      logDecision(result, 'already-done', undefined);
       return alreadyDoneResponse(responseFormatFor(event), result, state);
     }
-    logDecision(result, identity, state.kind);
+    logDecision(result, state.kind, state.ssmRequestId);
     return decisionResponse(responseFormatFor(event), result, { recordedFor: identity.name, at: new Date() });
   };
 

@@ -9,8 +9,10 @@ import { authenticate } from '../auth/authenticate';
 import type { ConfigSource } from '../auth/config-source';
 import { withKeyRefresh } from '../auth/key-refresh';
 import type { MutatingAction } from '../auth/link-token';
+import { identityAuditKeys } from '../core/decision-log';
 import { ValidationError } from '../core/errors';
 import type { WebhookEvent } from '../core/event';
+import { logger } from '../core/logger';
 import { routeOf } from '../core/route';
 
 export const authenticateCaller = (loadConfig: ConfigSource): MiddlewareObj => ({
@@ -31,5 +33,7 @@ export const authenticateCaller = (loadConfig: ConfigSource): MiddlewareObj => (
       ),
     );
     delete event.body.token;
+    const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(event.headers.authorization ?? '')?.[1];
+    logger.appendKeys(identityAuditKeys(event.identity, bearer));
   },
 });

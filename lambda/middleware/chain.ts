@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { ConfigSource } from '../auth/config-source';
+import { requestAuditKeys } from '../core/decision-log';
 import type { WebhookEvent, WebhookResult } from '../core/event';
 import { logger } from '../core/logger';
 import { routeOf } from '../core/route';
@@ -24,7 +25,11 @@ export interface ChainOptions {
 const requestKeys = {
   before: async (request: { event: APIGatewayProxyEventV2 }) => {
     const { action } = routeOf(request.event);
-    logger.appendKeys({ action, executionId: request.event.pathParameters?.executionId?.slice(0, 64) });
+    logger.appendKeys({
+      action,
+      executionId: request.event.pathParameters?.executionId?.slice(0, 64),
+      ...requestAuditKeys(request.event),
+    });
   },
 };
 

@@ -165,6 +165,7 @@ describe('authenticate with a link token', () => {
       kind: 'link',
       channel: 'link',
       name: 'alice@example.com',
+      keyId: 'k1',
       tokenId: decodeJwt(token).jti,
     });
   });

@@ -7,7 +7,6 @@ import {
   StopAutomationExecutionCommand,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { logger } from '../../lambda/core/logger';
 import { approveStep, execution, STAGING_ID } from '../gate/fixtures';
 import { apiEvent, context, formPost, JSON_RESPONSE_HEADERS, jsonPost } from '../support/events';
 import { bearer, link, useTestSecret } from '../support/secrets';
@@ -54,21 +53,6 @@ describe('POST /executions/{id}/stop', () => {
     expect(ssm.commandCalls(StopAutomationExecutionCommand).map((c) => c.args[0].input)).toEqual([
       { AutomationExecutionId: ID, Type: 'Complete' },
     ]);
-  });
-
-  it('writes who stopped it, and through which channel, into the decision log line', async () => {
-    const info = jest.spyOn(logger, 'info');
-    await invoke(jsonPost(`/executions/${ID}/stop`, {}, bearer()));
-    expect(info).toHaveBeenCalledWith('Decision sent', {
-      outcome: 'sent',
-      executionId: ID,
-      action: 'stop',
-      operation: 'StopAutomationExecution',
-      stopType: 'Cancel',
-      actor: 'jira',
-      channel: 'api',
-    });
-    info.mockRestore();
   });
 
   it('a stop link posted from its page stops with Cancel and answers HTML', async () => {

@@ -48,6 +48,7 @@ describe('step-bound link claims', () => {
       channel: 'link',
       name: 'alice@example.com',
       tokenId: claims.tokenId,
+      keyId: 'k1',
       gate: GATE,
       via: 'email',
     });
