@@ -74,6 +74,8 @@ const THROTTLING_ERRORS = new Set([
 ]);
 
 const CREDENTIAL_ERRORS = new Set([
+  'IncompleteSignature',
+  'IncompleteSignatureException',
   'AccessDeniedException',
   'UnrecognizedClientException',
   'InvalidSignatureException',
@@ -91,9 +93,26 @@ const NETWORK_ERROR_CODES = new Set([
   'EPIPE',
 ]);
 
+/** Statuses that mean "not now" even without a body to name the error (a 429 or 503 from SSM or a proxy). */
+const BUSY_STATUSES = new Set([429, 503]);
+
 const fromSsm = (error: SSMServiceException): Problem => {
   const known = SSM_ERRORS[error.name];
   if (known) return { ...known, code: error.name };
+  const retryAfter = { 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) };
+  if (
+    !THROTTLING_ERRORS.has(error.name) &&
+    (error.name === 'ServiceUnavailable' || BUSY_STATUSES.has(error.$metadata?.httpStatusCode ?? 0))
+  ) {
+    return {
+      status: 503,
+      title: 'SSM is unavailable',
+      reason: 'ssm-unavailable',
+      detail: `SSM answered that it cannot take requests now (HTTP ${error.$metadata?.httpStatusCode ?? 503}). Try again in ${THROTTLED_RETRY_AFTER_SECONDS} seconds.`,
+      code: error.name,
+      headers: retryAfter,
+    };
+  }
   if (THROTTLING_ERRORS.has(error.name)) {
     return {
       status: 503,
@@ -101,7 +120,7 @@ const fromSsm = (error: SSMServiceException): Problem => {
       reason: 'ssm-throttled',
       detail: `SSM throttled the webhook’s requests after retries. Try again in ${THROTTLED_RETRY_AFTER_SECONDS} seconds.`,
       code: error.name,
-      headers: { 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) },
+      headers: retryAfter,
     };
   }
   if (CREDENTIAL_ERRORS.has(error.name)) {
@@ -132,6 +151,12 @@ const isNetworkFailure = (error: Error): boolean => {
   );
 };
 
+/** SSM's answer was not SSM's JSON: an HTML error page from a proxy, or a truncated body. */
+const isUnreadableAnswer = (error: Error): number | undefined => {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return error.name === 'SyntaxError' && typeof status === 'number' ? status : undefined;
+};
+
 export const toProblem = (error: unknown): Problem => {
   if (error instanceof WebhookError) {
     return {
@@ -145,6 +170,15 @@ export const toProblem = (error: unknown): Problem => {
     };
   }
   if (error instanceof SSMServiceException) return fromSsm(error);
+  const unreadable = error instanceof Error ? isUnreadableAnswer(error) : undefined;
+  if (unreadable !== undefined) {
+    return {
+      status: 502,
+      title: 'SSM’s answer could not be read',
+      reason: 'ssm-unreadable-answer',
+      detail: `The answer to the webhook’s call to SSM (HTTP ${unreadable}) was not SSM’s JSON: a proxy or load balancer may be answering instead. Check the function’s network path to the SSM endpoint.`,
+    };
+  }
   if (error instanceof Error && isNetworkFailure(error)) {
     return {
       status: 502,

@@ -147,6 +147,8 @@ export type ProblemReason =
   | 'signal-not-accepted' // 409: InvalidAutomationSignalException
   | 'execution-not-stoppable' // 409: InvalidAutomationStatusUpdateException
   | 'ssm-throttled' // 503 (or 429)
+  | 'ssm-unavailable' // 503: ServiceUnavailable, or a 429/503 without SSM's body
+  | 'ssm-unreadable-answer' // 502: an answer that is not SSM's JSON
   | 'ssm-unreachable' // 502: network failure or timeout
   | 'ssm-internal-error' // 502
   | 'ssm-error' // 502: any other SSM error
@@ -264,6 +266,12 @@ export const PROBLEM_REASONS: Readonly<Record<ProblemReason, Explanation>> = {
       'The webhook got no answer from Systems Manager in time, so it is not known whether your request was carried out.',
     next: `${RETRY_AFTER_CHECK} ${TELL_OPERATORS}`,
   },
+  'ssm-unavailable': {
+    heading: 'Systems Manager is not available right now',
+    explanation: 'Systems Manager answered that it cannot take requests at the moment. Nothing was changed.',
+    next: "Wait a minute, then go back to the link's page and press the button again.",
+  },
+  'ssm-unreadable-answer': UNKNOWN_OUTCOME,
   'ssm-internal-error': UNKNOWN_OUTCOME,
   'ssm-error': UNKNOWN_OUTCOME,
   'ssm-access-denied': {
