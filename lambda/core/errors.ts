@@ -55,6 +55,12 @@ export class OutcomeUnknownError extends WebhookError {
   readonly title = 'Outcome unknown';
 }
 
+/** 413: a body larger than any valid request. */
+export class PayloadTooLargeError extends WebhookError {
+  readonly status = 413;
+  readonly title = 'Body too large';
+}
+
 /** 415: a body in a content type the route does not take. */
 export class UnsupportedMediaTypeError extends WebhookError {
   readonly status = 415;

@@ -23,12 +23,22 @@ export type ResponseFormat = 'html' | 'json';
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
+/** `type/subtype` of a Content-Type header, in lower case (media types are case-insensitive, RFC 9110 §8.3.1). */
+export const mediaTypeOf = (contentType: string | undefined): string =>
+  (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/**
+ * HTML only for what a browser does with our pages: a GET of a link, or the confirmation form's POST
+ * (form-encoded, from a client that asks for HTML). Anything else, such as curl without a Content-Type or
+ * a form post from a script, gets application/problem+json.
+ */
 export const responseFormatFor = (
   event: Pick<APIGatewayProxyEventV2, 'headers' | 'requestContext'>,
 ): ResponseFormat => {
   if (event.requestContext.http.method === 'GET') return 'html';
-  const contentType = (event.headers['content-type'] ?? '').toLowerCase();
-  return contentType.startsWith(FORM_CONTENT_TYPE) ? 'html' : 'json';
+  const form = mediaTypeOf(event.headers['content-type']) === FORM_CONTENT_TYPE;
+  const wantsHtml = /(^|,)\s*text\/html\s*(;|,|$)/i.test(event.headers.accept ?? '');
+  return form && wantsHtml ? 'html' : 'json';
 };
 
 export const requireIdentity = (event: WebhookEvent): Identity => {

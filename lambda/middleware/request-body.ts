@@ -6,11 +6,12 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
-import { UnsupportedMediaTypeError, ValidationError } from '../core/errors';
-import { FORM_CONTENT_TYPE } from '../core/event';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../core/errors';
+import { FORM_CONTENT_TYPE, mediaTypeOf } from '../core/event';
 
-const JSON_MIME = /^application\/(.+\+)?json\s*(;.*)?$/i;
-const FORM_MIME = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
+/** application/json and its `+json` relatives, matched on the media type alone, in any case. */
+const isJson = (mediaType: string): boolean =>
+  /^application\/([a-z0-9.!#$%&'*^_`{|}~-]+\+)?json$/.test(mediaType);
 
 /** Far above any valid request (a comment is at most 512 characters); refuse before parsing. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -31,7 +32,7 @@ export const requestBody = (): MiddlewareObj => {
     // Decoded once here; the parsers below then read the text as it is.
     const bytes = Buffer.from(raw, event.isBase64Encoded ? 'base64' : 'utf8');
     if (bytes.length > MAX_BODY_BYTES) {
-      throw new ValidationError(
+      throw new PayloadTooLargeError(
         'body-too-large',
         `The body is ${bytes.length} bytes; at most ${MAX_BODY_BYTES} are accepted.`,
       );
@@ -44,8 +45,19 @@ export const requestBody = (): MiddlewareObj => {
     }
     event.body = text;
     const contentType = event.headers['content-type'] ?? '';
-    if (JSON_MIME.test(contentType)) {
-      await json.before?.(request as never).catch((error: unknown) => {
+    const mediaType = mediaTypeOf(contentType);
+    // middy's parsers check the header again with patterns of their own (case-sensitive, stricter about
+    // parameters) and silently skip a body they do not recognise; so they are shown the canonical type.
+    const parseAs = async (canonical: string, parser: { before?: unknown }): Promise<void> => {
+      event.headers['content-type'] = canonical;
+      try {
+        await (parser.before as ((r: never) => Promise<void>) | undefined)?.(request as never);
+      } finally {
+        event.headers['content-type'] = contentType;
+      }
+    };
+    if (isJson(mediaType)) {
+      await parseAs('application/json', json).catch((error: unknown) => {
         throw new ValidationError('invalid-json', 'The body is not valid JSON.', { cause: error });
       });
       if (typeof event.body !== 'object' || event.body === null || Array.isArray(event.body)) {
@@ -53,8 +65,8 @@ export const requestBody = (): MiddlewareObj => {
       }
       return;
     }
-    if (FORM_MIME.test(contentType)) {
-      await form.before?.(request as never).catch((error: unknown) => {
+    if (mediaType === FORM_CONTENT_TYPE) {
+      await parseAs(FORM_CONTENT_TYPE, form).catch((error: unknown) => {
         throw new ValidationError('invalid-form', 'The body is not a valid form-encoded body.', {
           cause: error,
         });

@@ -141,7 +141,7 @@ export type ProblemReason =
   | 'invalid-field' // 400 (e.g. a comment that is too long)
   | 'missing-field' // 400
   | 'invalid-form' // 400
-  | 'body-too-large' // 400
+  | 'body-too-large' // 413
   | 'unsupported-media-type' // 415
   | 'execution-not-found' // 404
   | 'signal-not-accepted' // 409: InvalidAutomationSignalException

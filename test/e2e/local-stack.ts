@@ -70,6 +70,7 @@ export const startE2E = async (
       let body: string | undefined;
       if (init.form) {
         headers['content-type'] = 'application/x-www-form-urlencoded';
+        headers.accept = 'text/html,application/xhtml+xml,*/*;q=0.8';
         body = new URLSearchParams(init.form).toString();
       } else if (init.json !== undefined) {
         headers['content-type'] = 'application/json';

@@ -282,14 +282,60 @@ describe('bad requests never reach SSM', () => {
     [
       'a body over 16 KiB',
       jsonPost(`/executions/${ID}/approve`, { comment: 'x'.repeat(17_000) }, bearer()),
-      400,
+      413,
       'body-too-large',
-      'Invalid request',
+      'Body too large',
       'The body is 17014 bytes; at most 16384 are accepted.',
     ],
   ])('%s', async (_name, event, status, reason, title, detail) => {
     expect(await invoke(event)).toEqual(problem(status, reason, title, detail));
     expect(ssm).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('media types match in any case and spelling', () => {
+  it.each([
+    'APPLICATION/JSON',
+    'application/json;',
+    'application/json ; charset=utf-8',
+    'Application/Json; Charset=UTF-8',
+  ])('%s is parsed as JSON', async (contentType) => {
+    const response = await invoke(
+      apiEvent({
+        path: `/executions/${ID}/approve`,
+        headers: { ...bearer(), 'content-type': contentType },
+        body: JSON.stringify({ comment: 'ok' }),
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(ssm).toHaveReceivedCommandWith(SendAutomationSignalCommand, {
+      Payload: { Comment: ['Approved via API token by jira: ok'] },
+    });
+  });
+
+  it('a form post in upper case is parsed as a form', async () => {
+    const token = await link(ID, ['approve']);
+    const response = await invoke(
+      apiEvent({
+        path: `/executions/${ID}/approve`,
+        headers: { 'content-type': 'APPLICATION/X-WWW-FORM-URLENCODED', accept: 'text/html' },
+        body: new URLSearchParams({ token, comment: 'ok' }).toString(),
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+  });
+
+  it.each([
+    ['curl without a Content-Type', {}],
+    [
+      'a form post from a script (no Accept: text/html)',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ],
+  ])('%s gets application/problem+json, never a page', async (_case, headers) => {
+    const response = await invoke(apiEvent({ path: `/executions/${ID}/approve`, headers, body: '' }));
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['content-type']).toBe('application/problem+json');
   });
 });
 

@@ -31,10 +31,14 @@ export const apiEvent = ({
 export const jsonPost = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   apiEvent({ path, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
+/** The confirmation form's POST, as a browser sends it (it asks for HTML). */
 export const formPost = (path: string, fields: Record<string, string>) =>
   apiEvent({
     path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    },
     body: new URLSearchParams(fields).toString(),
   });
 
