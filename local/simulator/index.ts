@@ -2,7 +2,8 @@
  * The embedded SSM Automation simulator: an HTTP server that speaks SSM's wire protocol for
  * StartAutomationExecution, GetAutomationExecution, DescribeAutomationStepExecutions,
  * SendAutomationSignal and StopAutomationExecution, so that the unmodified AWS SDK and AWS CLI work
- * against it. README.md ("What the simulator assumes") lists where it decides what AWS does not document.
+ * against it. docs/simulator.md ("What the simulator assumes") lists where it decides what AWS does
+ * not document.
  */
 import { join } from 'node:path';
 import type { SNSEvent } from 'aws-lambda';
@@ -51,6 +52,11 @@ export interface SimulatorOptions {
   readonly runbookDir?: string;
   /** Access key id → principal. @default DEFAULT_LOCAL_PRINCIPALS */
   readonly principals?: PrincipalMap;
+  /**
+   * The region the simulated SSM runs in: requests must be signed for it (as AWS requires), and it
+   * appears in ARNs and events. @default 'us-east-1'
+   */
+  readonly region?: string;
   /** The engine's clock (execution and step times, timeouts). Signatures are checked against real time. */
   readonly clock?: () => Date;
   /**
@@ -93,6 +99,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     runbooks,
     onInternalError,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.region ? { region: options.region } : {}),
     ...(options.onSnsNotification ? { onSnsNotification: options.onSnsNotification } : {}),
     ...(options.onEventBridgeEvent ? { onEventBridgeEvent: options.onEventBridgeEvent } : {}),
   });

@@ -116,7 +116,12 @@ const handle = async (request: ReceivedRequest, deps: ProtocolDependencies): Pro
   // Observed: an unknown or missing target is a 400 UnknownOperationException without a message.
   if (!isOperationName(operationName)) throw new SsmError('UnknownOperationException');
   const operation = OPERATIONS[operationName];
-  const caller = await verifySignature(request, deps.principals, (deps.now ?? (() => new Date()))());
+  const caller = await verifySignature(
+    request,
+    deps.principals,
+    (deps.now ?? (() => new Date()))(),
+    deps.engine.region,
+  );
   if (parsed === undefined || parsed === null) throw new SsmError('SerializationException');
   checkTypes(operation.input, parsed);
   const input = withoutNulls(parsed) as Record<string, unknown>;

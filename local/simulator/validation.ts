@@ -4,10 +4,14 @@
  * 2. model constraints (ValidationException, "1 validation error detected: Value 'x' at
  *    'automationExecutionId' failed to satisfy constraint: Member must have length greater than or
  *    equal to 36"). Members are checked in model order; paths use the framework's lowerCamel names.
- * Constraints come from ssm-model-extract.json (Smithy model of 2025-04 plus the newer SignalType Revoke).
+ * The shapes, their lengths, ranges, patterns and enum values are read from SSM's own API model
+ * (ssm-model-extract.json, a copy of the project's shared model extract: the Smithy model of 2025-04),
+ * never copied by hand, so that messages quote the model's constraints as AWS's do. The one addition is
+ * the newer SignalType Revoke, which the extract records as later than both models.
  * The framework's exact wording for nested list and map members is inferred, not documented.
  */
 import { SsmError } from './errors';
+import model from './ssm-model-extract.json';
 
 export type Shape =
   | {
@@ -27,130 +31,115 @@ export type Shape =
       readonly min?: number;
       readonly max?: number;
     }
-  | { readonly type: 'structure'; readonly members: Readonly<Record<string, Member>> }
-  /** Accepted as any JSON value (members the simulator does not support and refuses later). */
-  | { readonly type: 'document' };
+  | { readonly type: 'structure'; readonly members: Readonly<Record<string, Member>> };
 
 export interface Member {
   readonly shape: Shape;
   readonly required?: boolean;
 }
 
-const str = (constraints: Omit<Extract<Shape, { type: 'string' }>, 'type'> = {}): Shape => ({
-  type: 'string',
-  ...constraints,
-});
-const ANY: Shape = { type: 'document' };
-const EXECUTION_ID = str({ min: 36, max: 36 });
-const PARAMETER_MAP: Shape = {
-  type: 'map',
-  key: str({ min: 1, max: 50 }),
-  value: { type: 'list', member: str({ min: 1, max: 512 }), min: 0, max: 50 },
-  min: 1,
-  max: 200,
-};
-const TAG: Shape = {
-  type: 'structure',
-  members: {
-    Key: { shape: str({ min: 1, max: 128, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' }), required: true },
-    Value: {
-      shape: str({ min: 0, max: 256, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' }),
-      required: true,
-    },
-  },
+/** A shape of the Smithy JSON model, as the extract holds it. */
+interface ModelShape {
+  readonly type: string;
+  readonly traits?: Readonly<Record<string, unknown>>;
+  readonly member?: { readonly target: string };
+  readonly key?: { readonly target: string };
+  readonly value?: { readonly target: string };
+  readonly members?: Readonly<
+    Record<string, { readonly target: string; readonly traits?: Readonly<Record<string, unknown>> }>
+  >;
+}
+
+const MODEL_SHAPES = model.shapes_smithy_2025_04 as unknown as Readonly<Record<string, ModelShape>>;
+
+/**
+ * Enum values newer than the model (the extract's `later_than_both_models`): SignalType Revoke is in
+ * the current SDKs and CLI reference but in neither model (see the assumptions in docs/simulator.md).
+ */
+const LATER_ENUM_VALUES: Readonly<Record<string, readonly string[]>> = { SignalType: ['Revoke'] };
+
+interface Bounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+const bounds = (trait: unknown): Bounds => {
+  const { min, max } = (trait ?? {}) as { min?: unknown; max?: unknown };
+  return {
+    ...(typeof min === 'number' ? { min } : {}),
+    ...(typeof max === 'number' ? { max } : {}),
+  };
 };
 
-/** The input shapes of the operations the simulator serves. */
-export const INPUT_SHAPES = {
-  StartAutomationExecution: {
-    type: 'structure',
-    members: {
-      DocumentName: { shape: str({ pattern: '^[a-zA-Z0-9_\\-.:/]{3,128}$' }), required: true },
-      DocumentVersion: { shape: str({ pattern: '^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$' }) },
-      Parameters: { shape: PARAMETER_MAP },
-      ClientToken: {
-        shape: str({
-          min: 36,
-          max: 36,
-          pattern: '^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$',
-        }),
-      },
-      Mode: { shape: str({ enum: ['Auto', 'Interactive'] }) },
-      TargetParameterName: { shape: str({ min: 1, max: 50 }) },
-      Targets: { shape: ANY },
-      TargetMaps: { shape: ANY },
-      MaxConcurrency: { shape: ANY },
-      MaxErrors: { shape: ANY },
-      TargetLocations: { shape: ANY },
-      Tags: { shape: { type: 'list', member: TAG, min: 0, max: 1000 } },
-      AlarmConfiguration: { shape: ANY },
-      TargetLocationsURL: { shape: ANY },
-    },
-  },
-  GetAutomationExecution: {
-    type: 'structure',
-    members: { AutomationExecutionId: { shape: EXECUTION_ID, required: true } },
-  },
-  DescribeAutomationStepExecutions: {
-    type: 'structure',
-    members: {
-      AutomationExecutionId: { shape: EXECUTION_ID, required: true },
-      Filters: {
-        shape: {
-          type: 'list',
-          min: 1,
-          max: 6,
-          member: {
-            type: 'structure',
-            members: {
-              Key: {
-                shape: str({
-                  enum: [
-                    'StartTimeBefore',
-                    'StartTimeAfter',
-                    'StepExecutionStatus',
-                    'StepExecutionId',
-                    'StepName',
-                    'Action',
-                    'ParentStepExecutionId',
-                    'ParentStepIteration',
-                    'ParentStepIteratorValue',
-                  ],
-                }),
-                required: true,
-              },
-              Values: {
-                shape: { type: 'list', member: str({ min: 1, max: 150 }), min: 1, max: 10 },
-                required: true,
-              },
+/** The simulator's Shape of a model shape, by (possibly namespaced) name. @throws Error for a shape it cannot check */
+const fromModel = (target: string): Shape => {
+  const name = target.slice(target.indexOf('#') + 1);
+  const shape = MODEL_SHAPES[name];
+  if (!shape) throw new Error(`SSM model extract: no shape ${name}`);
+  const traits = shape.traits ?? {};
+  const length = bounds(traits['smithy.api#length']);
+  switch (shape.type) {
+    case 'string': {
+      const pattern = traits['smithy.api#pattern'];
+      if (typeof pattern === 'string') new RegExp(pattern, 'u'); // fails loudly on a pattern JS cannot read
+      return { type: 'string', ...length, ...(typeof pattern === 'string' ? { pattern } : {}) };
+    }
+    case 'enum': {
+      // A Smithy enum member without an enumValue trait stands for its own name.
+      const values = Object.entries(shape.members ?? {}).map(([memberName, member]) => {
+        const value = member.traits?.['smithy.api#enumValue'];
+        return typeof value === 'string' ? value : memberName;
+      });
+      return { type: 'string', enum: [...values, ...(LATER_ENUM_VALUES[name] ?? [])] };
+    }
+    case 'integer':
+      return { type: 'integer', ...bounds(traits['smithy.api#range']) };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'list':
+      return { type: 'list', member: fromModel(shape.member?.target ?? ''), ...length };
+    case 'map':
+      return {
+        type: 'map',
+        key: fromModel(shape.key?.target ?? ''),
+        value: fromModel(shape.value?.target ?? ''),
+        ...length,
+      };
+    case 'structure':
+      return {
+        type: 'structure',
+        members: Object.fromEntries(
+          Object.entries(shape.members ?? {}).map(([memberName, member]) => [
+            memberName,
+            {
+              shape: fromModel(member.target),
+              ...(member.traits?.['smithy.api#required'] !== undefined ? { required: true } : {}),
             },
-          },
-        },
-      },
-      NextToken: { shape: str() },
-      MaxResults: { shape: { type: 'integer', min: 1, max: 50 } },
-      ReverseOrder: { shape: { type: 'boolean' } },
-    },
-  },
-  SendAutomationSignal: {
-    type: 'structure',
-    members: {
-      AutomationExecutionId: { shape: EXECUTION_ID, required: true },
-      SignalType: {
-        shape: str({ enum: ['Approve', 'Reject', 'StartStep', 'StopStep', 'Resume', 'Revoke'] }),
-        required: true,
-      },
-      Payload: { shape: PARAMETER_MAP },
-    },
-  },
-  StopAutomationExecution: {
-    type: 'structure',
-    members: {
-      AutomationExecutionId: { shape: EXECUTION_ID, required: true },
-      Type: { shape: str({ enum: ['Complete', 'Cancel'] }) },
-    },
-  },
-} as const satisfies Record<string, Shape>;
+          ]),
+        ),
+      };
+    default:
+      throw new Error(
+        `SSM model extract: shape ${name} has type ${shape.type}, which the simulator cannot check`,
+      );
+  }
+};
+
+/** The operations the simulator serves. */
+export const OPERATION_NAMES = [
+  'StartAutomationExecution',
+  'GetAutomationExecution',
+  'DescribeAutomationStepExecutions',
+  'SendAutomationSignal',
+  'StopAutomationExecution',
+] as const;
+
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+/** The input shapes of the operations the simulator serves, read from the model. */
+export const INPUT_SHAPES: Readonly<Record<OperationName, Shape>> = Object.fromEntries(
+  OPERATION_NAMES.map((name) => [name, fromModel(model.operations[name].input)]),
+) as Record<OperationName, Shape>;
 
 const TYPE_NAMES = {
   string: 'String',
@@ -171,7 +160,7 @@ const serialization = (message: string): SsmError => new SsmError('Serialization
 
 /** Phase 1: JSON types. Nulls count as absent, as the framework treats them. @throws SsmError SerializationException */
 export const checkTypes = (shape: Shape, value: unknown): void => {
-  if (value === null || value === undefined || shape.type === 'document') return;
+  if (value === null || value === undefined) return;
   const isArray = Array.isArray(value);
   const isObject = typeof value === 'object' && !isArray;
   const wantsObject = shape.type === 'map' || shape.type === 'structure';

@@ -59,6 +59,8 @@ export const toStepExecution = (execution: ExecutionRecord, record: StepRecord):
     ...(record.outputs ? { Outputs: record.outputs } : {}),
     ...(record.failureMessage !== undefined ? { FailureMessage: record.failureMessage } : {}),
     StepExecutionId: record.id,
+    // The simulator overrides no step's parameters; SSM reports an empty map then, on every step.
+    OverriddenParameters: {},
     ...(declared.isEnd !== undefined ? { IsEnd: declared.isEnd } : {}),
     ...(declared.nextStep !== undefined ? { NextStep: declared.nextStep } : {}),
     ...(declared.isCritical !== undefined ? { IsCritical: declared.isCritical } : {}),

@@ -66,6 +66,7 @@ if (!available && process.env.CI === 'true') {
     args: readonly string[],
     accessKeyId = 'AKIALOCALOPERATOR001',
     secret?: string,
+    region = 'us-east-1',
   ): Promise<CliResult> =>
     new Promise((resolve) => {
       const env = {
@@ -84,7 +85,7 @@ if (!available && process.env.CI === 'true') {
         '--endpoint-url',
         simulator.url,
         '--region',
-        'us-east-1',
+        region,
         '--output',
         'json',
       ];
@@ -324,6 +325,26 @@ if (!available && process.env.CI === 'true') {
         'GetAutomationExecution',
         'UnrecognizedClientException',
         'The security token included in the request is invalid.',
+      ),
+    );
+  });
+
+  it('--region of another region than the simulator → InvalidSignatureException', async () => {
+    const id = await start('--document-name', 'Demo-ApproveChange');
+
+    // `aws` trims stderr, and with it the message's trailing space.
+    expect(
+      await aws(
+        ['get-automation-execution', '--automation-execution-id', id],
+        'AKIALOCALOPERATOR001',
+        undefined,
+        'eu-west-1',
+      ),
+    ).toStrictEqual(
+      failure(
+        'GetAutomationExecution',
+        'InvalidSignatureException',
+        "Credential should be scoped to a valid region, not 'eu-west-1'.",
       ),
     );
   });

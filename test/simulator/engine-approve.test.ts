@@ -21,6 +21,7 @@ const prepared: StepExecution = {
     InputPayload: '{"ChangeDescription":"Demo change"}',
   },
   StepExecutionId: id(2),
+  OverriddenParameters: {},
   ValidNextSteps: ['ApproveChange'],
 };
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:Automation-ApprovalWebhook-Local';
@@ -58,6 +59,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
           StepStatus: 'Waiting',
           Inputs: approvalInputs,
           StepExecutionId: id(3),
+          OverriddenParameters: {},
           ValidNextSteps: ['ApplyChange'],
         },
         {
@@ -65,9 +67,16 @@ describe('aws:approve in Demo-ApproveChange', () => {
           Action: 'aws:executeScript',
           StepStatus: 'Pending',
           StepExecutionId: id(4),
+          OverriddenParameters: {},
           ValidNextSteps: ['ReportResult'],
         },
-        { StepName: 'ReportResult', Action: 'aws:sleep', StepStatus: 'Pending', StepExecutionId: id(5) },
+        {
+          StepName: 'ReportResult',
+          Action: 'aws:sleep',
+          StepStatus: 'Pending',
+          StepExecutionId: id(5),
+          OverriddenParameters: {},
+        },
       ],
       StepExecutionsTruncated: false,
       Parameters: { Approver: [ROLE], ChangeDescription: ['Demo change'], NotificationArn: [TOPIC] },
@@ -116,6 +125,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
           Inputs: approvalInputs,
           Outputs: { ApprovalStatus: ['Approved'], ApproverDecisions: [decision] },
           StepExecutionId: id(3),
+          OverriddenParameters: {},
           ValidNextSteps: ['ApplyChange'],
         },
         {
@@ -131,6 +141,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
             InputPayload: '{"ChangeDescription":"Demo change"}',
           },
           StepExecutionId: id(4),
+          OverriddenParameters: {},
           ValidNextSteps: ['ReportResult'],
         },
         {
@@ -141,6 +152,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
           StepStatus: 'Success',
           Inputs: { Duration: '"PT1S"' },
           StepExecutionId: id(5),
+          OverriddenParameters: {},
         },
       ],
       StepExecutionsTruncated: false,
@@ -181,6 +193,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
       },
       FailureMessage: message,
       StepExecutionId: id(3),
+      OverriddenParameters: {},
       ValidNextSteps: ['ApplyChange'],
     });
     expect(execution.StepExecutions?.slice(2).map((s) => [s.StepName, s.StepStatus])).toStrictEqual([

@@ -187,6 +187,7 @@ describe('aws:pause and Resume (Demo-PauseAndResume)', () => {
       StepStatus: 'Success',
       Inputs: {},
       StepExecutionId: id(3),
+      OverriddenParameters: {},
       ValidNextSteps: ['AfterPause'],
     });
     expect(state(engine, executionId).status).toBe('Success');

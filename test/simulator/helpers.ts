@@ -78,6 +78,8 @@ export const rawRequest = async (
     readonly secretAccessKey?: string;
     readonly sign?: boolean;
     readonly signingDate?: Date;
+    /** The region the signature is scoped to. @default 'us-east-1' */
+    readonly region?: string;
     readonly extraHeaders?: Record<string, string>;
   },
 ): Promise<RawResponse> => {
@@ -99,7 +101,7 @@ export const rawRequest = async (
       options.secretAccessKey ?? DEFAULT_LOCAL_PRINCIPALS[accessKeyId]?.secretAccessKey ?? 'unknown-secret';
     const signer = new SignatureV4({
       credentials: { accessKeyId, secretAccessKey },
-      region: 'us-east-1',
+      region: options.region ?? 'us-east-1',
       service: 'ssm',
       sha256: Hash.bind(null, 'sha256'),
     });

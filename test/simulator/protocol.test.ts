@@ -135,6 +135,24 @@ describe('protocol errors', () => {
     });
   });
 
+  it('answers a signature scoped to another region with InvalidSignatureException', async () => {
+    const response = await call(
+      'GetAutomationExecution',
+      { AutomationExecutionId: 'e'.repeat(36) },
+      { region: 'eu-west-1' },
+    );
+
+    expect(error(response)).toStrictEqual({
+      status: 400,
+      errorType: 'InvalidSignatureException',
+      contentType: JSON_TYPE,
+      body: {
+        __type: 'InvalidSignatureException',
+        message: "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+      },
+    });
+  });
+
   it('answers a signature made more than 15 minutes ago with InvalidSignatureException', async () => {
     const response = await call(
       'GetAutomationExecution',
@@ -185,6 +203,34 @@ describe('protocol errors', () => {
         "Value 'not-a-uuid-not-a-uuid-not-a-uuid-1234' at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 36; " +
         "Value 'not-a-uuid-not-a-uuid-not-a-uuid-1234' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
     ],
+    [
+      'rate-control and alarm members out of the model constraints',
+      'StartAutomationExecution',
+      {
+        DocumentName: 'Demo-ApproveChange',
+        Targets: [{ Key: 'bad key!', Values: ['i-1'] }],
+        MaxConcurrency: '0',
+        MaxErrors: '101%',
+        AlarmConfiguration: {},
+        TargetLocationsURL: 'http://example.com/x',
+      },
+      "5 validation errors detected: Value 'bad key!' at 'targets.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$; " +
+        "Value '0' at 'maxConcurrency' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$; " +
+        "Value '101%' at 'maxErrors' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$; " +
+        "Value null at 'alarmConfiguration.alarms' failed to satisfy constraint: Member must not be null; " +
+        "Value 'http://example.com/x' at 'targetLocationsURL' failed to satisfy constraint: Member must satisfy regular expression pattern: ^https:\\/\\/[-a-zA-Z0-9@:%._\\+~#=]{1,253}\\.s3(\\.[a-z\\d-]{9,16})?\\.amazonaws\\.com\\/.{1,2000}$",
+    ],
+    [
+      'too many targets and an account id out of pattern',
+      'StartAutomationExecution',
+      {
+        DocumentName: 'Demo-ApproveChange',
+        TargetLocations: [{ Accounts: ['123456789012'], ExcludeAccounts: ['12345'] }],
+        Targets: Array.from({ length: 6 }, () => ({ Key: 'tag:Env', Values: ['dev'] })),
+      },
+      `2 validation errors detected: Value '[${Array.from({ length: 6 }, () => '{Key=tag:Env, Values=[dev]}').join(', ')}]' at 'targets' failed to satisfy constraint: Member must have length less than or equal to 5; ` +
+        "Value '[12345]' at 'targetLocations.1.member.excludeAccounts' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 68, Member must have length greater than or equal to 6, Member must satisfy regular expression pattern: ^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})|(\\d{12})$]",
+    ],
   ])('answers %s with ValidationException', async (_, target, body, message) => {
     expect(error(await call(target, body))).toStrictEqual({
       status: 400,
@@ -206,6 +252,24 @@ describe('protocol errors', () => {
     expect(error(await call('GetAutomationExecution', body)).body).toStrictEqual({
       __type: 'SerializationException',
       Message: message,
+    });
+  });
+
+  it('checks the JSON types of rate-control members against the model', async () => {
+    expect(
+      error(await call('StartAutomationExecution', { DocumentName: 'Demo-ApproveChange', MaxConcurrency: 5 }))
+        .body,
+    ).toStrictEqual({
+      __type: 'SerializationException',
+      Message: 'NUMBER_VALUE cannot be converted to String',
+    });
+  });
+
+  it('holds an execution id to the model length only: the model gives it no pattern', async () => {
+    const id = 'z'.repeat(36);
+    expect(error(await call('GetAutomationExecution', { AutomationExecutionId: id })).body).toStrictEqual({
+      __type: 'AutomationExecutionNotFoundException',
+      Message: `Automation execution ${id} does not exist.`,
     });
   });
 
@@ -271,6 +335,30 @@ describe('successful calls', () => {
 
     const stopped = await call('StopAutomationExecution', { AutomationExecutionId });
     expect([stopped.status, stopped.text]).toStrictEqual([200, '{}']);
+  });
+});
+
+describe('step executions', () => {
+  it('carry OverriddenParameters {} on the wire, Pending steps included, as SSM reports them', async () => {
+    const started = await call('StartAutomationExecution', { DocumentName: 'Demo-PauseAndResume' });
+    const { AutomationExecutionId } = JSON.parse(started.text) as { AutomationExecutionId: string };
+    type WireStep = { StepName: string; StepStatus: string; OverriddenParameters?: unknown };
+
+    const got = JSON.parse((await call('GetAutomationExecution', { AutomationExecutionId })).text) as {
+      AutomationExecution: { StepExecutions: WireStep[] };
+    };
+    const described = JSON.parse(
+      (await call('DescribeAutomationStepExecutions', { AutomationExecutionId })).text,
+    ) as { StepExecutions: WireStep[] };
+
+    const expected = [
+      ['BeforePause', 'Success', {}],
+      ['WaitForOperator', 'Waiting', {}],
+      ['AfterPause', 'Pending', {}],
+    ];
+    const view = (steps: WireStep[]) => steps.map((s) => [s.StepName, s.StepStatus, s.OverriddenParameters]);
+    expect(view(got.AutomationExecution.StepExecutions)).toStrictEqual(expected);
+    expect(view(described.StepExecutions)).toStrictEqual(expected);
   });
 });
 

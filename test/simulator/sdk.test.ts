@@ -31,10 +31,11 @@ const clients: SSMClient[] = [];
 const client = (
   accessKeyId: string,
   secretAccessKey = DEFAULT_LOCAL_PRINCIPALS[accessKeyId]?.secretAccessKey ?? 'x',
+  options: { readonly region?: string; readonly endpoint?: string } = {},
 ) => {
   const created = new SSMClient({
-    endpoint: simulator.url,
-    region: 'us-east-1',
+    endpoint: options.endpoint ?? simulator.url,
+    region: options.region ?? 'us-east-1',
     credentials: { accessKeyId, secretAccessKey },
     maxAttempts: 1,
   });
@@ -168,6 +169,56 @@ describe('typed errors', () => {
     expect(denied.error).toBeInstanceOf(AccessDeniedException);
     expect(denied.status).toBe(400);
   });
+
+  it('InvalidSignatureException for a client configured for another region than the simulator', async () => {
+    const elsewhere = await rejection(
+      client('AKIALOCALOPERATOR001', undefined, { region: 'eu-west-1' }).send(
+        new GetAutomationExecutionCommand({ AutomationExecutionId: UNKNOWN }),
+      ),
+    );
+
+    expect([
+      elsewhere.error instanceof SSMServiceException,
+      elsewhere.name,
+      elsewhere.message,
+      elsewhere.status,
+      elsewhere.fault,
+    ]).toStrictEqual([
+      true,
+      'InvalidSignatureException',
+      "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+      400,
+      'client',
+    ]);
+  });
+
+  it('a simulator configured for eu-west-1 serves eu-west-1 clients and refuses us-east-1 ones', async () => {
+    const irish = await startSimulator({ clock: clock.now, region: 'eu-west-1' });
+    try {
+      const local = client('AKIALOCALOPERATOR001', undefined, { region: 'eu-west-1', endpoint: irish.url });
+      const started = await local.send(
+        new StartAutomationExecutionCommand({ DocumentName: 'Demo-ApproveChange' }),
+      );
+      const id = started.AutomationExecutionId as string;
+      expect(
+        (await local.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id })))
+          .AutomationExecution,
+      ).toStrictEqual(irish.engine.get(id));
+
+      const useast1 = await rejection(
+        client('AKIALOCALOPERATOR001', undefined, { endpoint: irish.url }).send(
+          new GetAutomationExecutionCommand({ AutomationExecutionId: id }),
+        ),
+      );
+      expect([useast1.name, useast1.message, useast1.status]).toStrictEqual([
+        'InvalidSignatureException',
+        "Credential should be scoped to a valid region, not 'us-east-1'. ",
+        400,
+      ]);
+    } finally {
+      await irish.close();
+    }
+  });
 });
 
 describe('webhook principals hold exactly the actions of their deployed roles', () => {
@@ -234,6 +285,25 @@ describe('webhook principals hold exactly the actions of their deployed roles', 
       `User: arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-notifier/local is not authorized to perform: ssm:SendAutomationSignal on resource: arn:aws:ssm:us-east-1:123456789012:automation-execution/${id} because no identity-based policy allows the ssm:SendAutomationSignal action`,
     );
     expect(await statuses(id)).toStrictEqual(['Waiting', ['Success', 'Waiting', 'Pending', 'Pending']]);
+  });
+});
+
+describe('step executions', () => {
+  it('carry OverriddenParameters {} through the SDK, Pending steps included, as SSM reports them', async () => {
+    const id = await start('Demo-ApproveChange');
+    const described = await operator.send(
+      new DescribeAutomationStepExecutionsCommand({ AutomationExecutionId: id }),
+    );
+
+    const expected = [
+      ['Success', {}],
+      ['Waiting', {}],
+      ['Pending', {}],
+      ['Pending', {}],
+    ];
+    const view = (steps: StepExecution[] = []) => steps.map((s) => [s.StepStatus, s.OverriddenParameters]);
+    expect(view((await get(id))?.StepExecutions)).toStrictEqual(expected);
+    expect(view(described.StepExecutions)).toStrictEqual(expected);
   });
 });
 

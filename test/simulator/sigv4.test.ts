@@ -6,9 +6,9 @@ const BAD_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 const BODY = { AutomationExecutionId: 'e'.repeat(36) };
 
-const failure = async (request: ReceivedRequest, now = SIGNING_DATE) => {
+const failure = async (request: ReceivedRequest, now = SIGNING_DATE, region = 'us-east-1') => {
   try {
-    await verifySignature(request, DEFAULT_LOCAL_PRINCIPALS, now);
+    await verifySignature(request, DEFAULT_LOCAL_PRINCIPALS, now, region);
   } catch (error) {
     const { code, message } = error as { code: string; message: string };
     return { code, message };
@@ -27,7 +27,12 @@ describe('verifySignature', () => {
 
     for (const offset of [-15 * 60 * 1000, 0, 15 * 60 * 1000]) {
       await expect(
-        verifySignature(request, DEFAULT_LOCAL_PRINCIPALS, new Date(SIGNING_DATE.getTime() + offset)),
+        verifySignature(
+          request,
+          DEFAULT_LOCAL_PRINCIPALS,
+          new Date(SIGNING_DATE.getTime() + offset),
+          'us-east-1',
+        ),
       ).resolves.toStrictEqual({
         accessKeyId: 'AKIALOCALOPERATOR001',
         principal: DEFAULT_LOCAL_PRINCIPALS.AKIALOCALOPERATOR001,
@@ -57,7 +62,7 @@ describe('verifySignature', () => {
     ).toStrictEqual(expected);
   });
 
-  it('refuses a signature with another secret, region or service scope', async () => {
+  it('refuses a signature with another secret or service scope', async () => {
     expect(
       await failure(await signedRequest('GetAutomationExecution', BODY, { secretAccessKey: 'other' })),
     ).toStrictEqual({
@@ -68,7 +73,39 @@ describe('verifySignature', () => {
       await failure(await signedRequest('GetAutomationExecution', BODY, { service: 'ec2' })),
     ).toStrictEqual({
       code: 'InvalidSignatureException',
-      message: "Credential should be scoped to correct service: 'ssm'.",
+      message: "Credential should be scoped to correct service: 'ssm'. ",
+    });
+  });
+
+  it('refuses a signature scoped to another region than the service runs in, as AWS does', async () => {
+    const euWest1 = await signedRequest('GetAutomationExecution', BODY, { region: 'eu-west-1' });
+
+    expect(await failure(euWest1)).toStrictEqual({
+      code: 'InvalidSignatureException',
+      message: "Credential should be scoped to a valid region, not 'eu-west-1'. ",
+    });
+    expect(
+      await failure(
+        await signedRequest('GetAutomationExecution', BODY, { region: 'eu-west-1', service: 'ec2' }),
+      ),
+    ).toStrictEqual({
+      code: 'InvalidSignatureException',
+      message:
+        "Credential should be scoped to a valid region, not 'eu-west-1'. Credential should be scoped to correct service: 'ssm'. ",
+    });
+    // A service in eu-west-1 takes what is signed for eu-west-1 and refuses us-east-1.
+    await expect(
+      verifySignature(euWest1, DEFAULT_LOCAL_PRINCIPALS, SIGNING_DATE, 'eu-west-1'),
+    ).resolves.toStrictEqual({
+      accessKeyId: 'AKIALOCALOPERATOR001',
+      principal: DEFAULT_LOCAL_PRINCIPALS.AKIALOCALOPERATOR001,
+      region: 'eu-west-1',
+    });
+    expect(
+      await failure(await signedRequest('GetAutomationExecution', BODY), SIGNING_DATE, 'eu-west-1'),
+    ).toStrictEqual({
+      code: 'InvalidSignatureException',
+      message: "Credential should be scoped to a valid region, not 'us-east-1'. ",
     });
   });
 
