@@ -11,7 +11,7 @@
 import { readFile as nodeReadFile } from 'node:fs/promises';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import { ConfigurationError } from '../core/errors';
+import { ConfigurationError, SecretUnavailableError } from '../core/errors';
 import { type AuthConfig, parseSecretDocument } from './secret-document';
 
 /** How long a read secret is used before it is read again, unless `APP_SECRET_MAX_AGE_SECONDS` says otherwise. */
@@ -23,8 +23,23 @@ const MAX_MAX_AGE_SECONDS = 3600;
  * Secrets Manager call must fail the request in time to answer it.
  */
 export const SECRETS_MANAGER_CLIENT_CONFIG: SecretsManagerClientConfig = {
-  maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500, throwOnRequestTimeout: true },
+};
+
+/** Secrets Manager answers that no retry will change (the Powertools provider keeps them as `cause`). */
+const MISCONFIGURATION = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'DecryptionFailure',
+  'InvalidRequestException',
+  'InvalidParameterException',
+]);
+
+const isMisconfiguration = (error: unknown): boolean => {
+  const cause = (error as { cause?: { name?: unknown } } | null)?.cause;
+  const name = (error as { name?: unknown } | null)?.name;
+  return MISCONFIGURATION.has(String(cause?.name)) || MISCONFIGURATION.has(String(name));
 };
 
 /** Reads the config; `fresh` skips the cache (see `withKeyRefresh`). */
@@ -55,9 +70,20 @@ export function createSecretsManagerConfigSource(
     try {
       value = await provider.get(secretId, { maxAge: maxAgeSeconds, forceFetch: options.fresh === true });
     } catch (error) {
-      throw new ConfigurationError(`Could not read the auth secret ${secretId} from Secrets Manager`, {
-        cause: error,
-      });
+      const failure = new ConfigurationError(
+        `Could not read the auth secret ${secretId} from Secrets Manager`,
+        {
+          cause: error,
+        },
+      );
+      // A missing secret or a denied read needs an operator (500); a slow, throttled or unreachable
+      // Secrets Manager is passing, and nothing was changed (503, try again). The ARN stays in the log.
+      if (isMisconfiguration(error)) throw failure;
+      throw new SecretUnavailableError(
+        'secret-unavailable',
+        'The webhook could not read its configuration from Secrets Manager; nothing was changed. Try again shortly.',
+        { cause: failure },
+      );
     }
     if (typeof value !== 'string') {
       throw new ConfigurationError(`The auth secret ${secretId} has no SecretString`);

@@ -67,6 +67,15 @@ export class UnsupportedMediaTypeError extends WebhookError {
   readonly title = 'Unsupported media type';
 }
 
+/**
+ * 503: the webhook could not read its own secret (Secrets Manager unreachable, slow or throttled) within
+ * the request's budget. Nothing was changed, so "try again" is true.
+ */
+export class SecretUnavailableError extends WebhookError {
+  readonly status = 503;
+  readonly title = 'Webhook configuration unavailable';
+}
+
 /** 500 for misconfiguration (e.g. an unreadable secret): the detail is logged, never sent. */
 export class ConfigurationError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

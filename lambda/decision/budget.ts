@@ -19,13 +19,42 @@ export interface Budget {
   signal(reserveMs: number): AbortSignal;
 }
 
+/**
+ * @param outer middy's own abort signal (it fires just before the function's timeout): every signal made
+ * here fires on it too.
+ */
 export const budgetOf = (
   context: Pick<Context, 'getRemainingTimeInMillis'>,
+  outer?: AbortSignal,
   now: () => number = Date.now,
 ): Budget => {
   const deadline = now() + context.getRemainingTimeInMillis();
   return {
     remainingMs: () => deadline - now(),
-    signal: (reserveMs) => AbortSignal.timeout(Math.max(0, deadline - reserveMs - now())),
+    signal: (reserveMs) => {
+      const own = AbortSignal.timeout(Math.max(0, deadline - reserveMs - now()));
+      return outer ? AbortSignal.any([own, outer]) : own;
+    },
   };
 };
+
+/** Rejects with `onTimeout()` when the signal fires first. For work that takes no abort signal itself. */
+export const within = <T>(work: Promise<T>, signal: AbortSignal, onTimeout: () => Error): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(onTimeout());
+      return;
+    }
+    const abort = () => reject(onTimeout());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });

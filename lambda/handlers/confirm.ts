@@ -5,6 +5,7 @@
  * decided, and says what happened instead of offering a button when the link's gate no longer waits.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { Context } from 'aws-lambda';
 import { linkIdentity } from '../auth/authenticate';
 import { authConfigFromEnvironment } from '../auth/config-source';
 import { commentRoom } from '../auth/identity-comment';
@@ -16,6 +17,7 @@ import { htmlResponse } from '../core/responses';
 import { createSsmClient } from '../core/ssm-client';
 import { readExecution } from '../core/ssm-requests';
 import { parseExecutionId } from '../core/validation';
+import { ANSWER_RESERVE_MS, budgetOf } from '../decision/budget';
 import { inspectGate } from '../gate/gate-check';
 import { httpHandler } from '../middleware/chain';
 import { renderConfirmationPage, renderGateClosedPage } from '../pages/confirmation-page';
@@ -35,7 +37,7 @@ const parseLinkAction = (raw: string | undefined): LinkAction => {
 
 export const confirmRoute =
   (client: SSMClient, now: () => Date = () => new Date()) =>
-  async (event: WebhookEvent): Promise<WebhookResult> => {
+  async (event: WebhookEvent, lambda: Pick<Context, 'getRemainingTimeInMillis'>): Promise<WebhookResult> => {
     const executionId = parseExecutionId(event.pathParameters?.executionId);
     const action = parseLinkAction(event.pathParameters?.action);
     const token = event.queryStringParameters?.token;
@@ -49,7 +51,7 @@ export const confirmRoute =
       verifyLinkToken(config, token),
     );
     authorizeLink(claims, executionId, action);
-    const view = await readExecution(client, executionId);
+    const view = await readExecution(client, executionId, budgetOf(lambda).signal(ANSWER_RESERVE_MS));
     const inspection = inspectGate(view, action, claims.gate);
     const context = {
       execution: view,

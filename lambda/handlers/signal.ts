@@ -17,7 +17,11 @@ const ssm = createSsmClient();
 
 export const signalRoute =
   (client: SSMClient) =>
-  async (event: WebhookEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<WebhookResult> => {
+  async (
+    event: WebhookEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<WebhookResult> => {
     const action = routeOf(event).action as SignalAction;
     const executionId = parseExecutionId(event.pathParameters?.executionId);
     const identity = requireIdentity(event);
@@ -32,7 +36,7 @@ export const signalRoute =
         payloadValue: Object.values(input.Payload ?? {})[0]?.[0],
       },
       command: new SendAutomationSignalCommand(input),
-      budget: budgetOf(context),
+      budget: budgetOf(context, options?.signal),
     });
     if (state.kind === 'already') {
       logDecision(result, 'already-done', undefined);

@@ -16,7 +16,11 @@ const ssm = createSsmClient();
 
 export const stopRoute =
   (client: SSMClient) =>
-  async (event: WebhookEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<WebhookResult> => {
+  async (
+    event: WebhookEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<WebhookResult> => {
     const executionId = parseExecutionId(event.pathParameters?.executionId);
     const identity = requireIdentity(event);
     const { input, result } = prepareStop(executionId, event.body, identity);
@@ -26,7 +30,7 @@ export const stopRoute =
       identity,
       intent: { action: 'stop', stopType: result.stopType },
       command: new StopAutomationExecutionCommand(input),
-      budget: budgetOf(context),
+      budget: budgetOf(context, options?.signal),
     });
     if (state.kind === 'already') {
       logDecision(result, 'already-done', undefined);

@@ -10,10 +10,14 @@ import type { ConfigSource } from '../auth/config-source';
 import { withKeyRefresh } from '../auth/key-refresh';
 import type { MutatingAction } from '../auth/link-token';
 import { identityAuditKeys } from '../core/decision-log';
-import { ValidationError } from '../core/errors';
+import { SecretUnavailableError, ValidationError } from '../core/errors';
 import type { WebhookEvent } from '../core/event';
 import { logger } from '../core/logger';
 import { routeOf } from '../core/route';
+import { AFTER_FIRST_READ_RESERVE_MS, budgetOf, within } from '../decision/budget';
+
+/** Beyond what the decision needs after the secret: room for the first read of the execution. */
+const SECRET_READ_LEEWAY_MS = 1_500;
 
 export const authenticateCaller = (loadConfig: ConfigSource): MiddlewareObj => ({
   before: async (request: Request) => {
@@ -25,12 +29,22 @@ export const authenticateCaller = (loadConfig: ConfigSource): MiddlewareObj => (
       throw new ValidationError('invalid-field', "'token' must be a single string.");
     }
     const executionId = event.pathParameters?.executionId ?? '';
-    event.identity = await withKeyRefresh(loadConfig, (config) =>
-      authenticate(
-        config,
-        { authorization: event.headers.authorization, linkToken },
-        { executionId, action: action as MutatingAction },
+    // Reading the secret may take a Secrets Manager call: it must leave the decision its own time.
+    const budget = budgetOf(request.context);
+    event.identity = await within(
+      withKeyRefresh(loadConfig, (config) =>
+        authenticate(
+          config,
+          { authorization: event.headers.authorization, linkToken },
+          { executionId, action: action as MutatingAction },
+        ),
       ),
+      budget.signal(AFTER_FIRST_READ_RESERVE_MS + SECRET_READ_LEEWAY_MS),
+      () =>
+        new SecretUnavailableError(
+          'secret-unavailable',
+          'The webhook could not read its configuration in time; nothing was changed. Try again shortly.',
+        ),
     );
     delete event.body.token;
     const bearer = /^\s*bearer\s+(\S+)\s*$/i.exec(event.headers.authorization ?? '')?.[1];

@@ -147,6 +147,7 @@ export type ProblemReason =
   | 'signal-not-accepted' // 409: InvalidAutomationSignalException
   | 'execution-not-stoppable' // 409: InvalidAutomationStatusUpdateException
   | 'ssm-throttled' // 503 (or 429)
+  | 'secret-unavailable' // 503: the webhook could not read its own secret in time
   | 'ssm-unavailable' // 503: ServiceUnavailable, or a 429/503 without SSM's body
   | 'ssm-unreadable-answer' // 502: an answer that is not SSM's JSON
   | 'ssm-unreachable' // 502: network failure or timeout
@@ -265,6 +266,11 @@ export const PROBLEM_REASONS: Readonly<Record<ProblemReason, Explanation>> = {
     explanation:
       'The webhook got no answer from Systems Manager in time, so it is not known whether your request was carried out.',
     next: `${RETRY_AFTER_CHECK} ${TELL_OPERATORS}`,
+  },
+  'secret-unavailable': {
+    heading: 'The webhook is not available right now',
+    explanation: 'The webhook could not read its own configuration in time. Nothing was changed.',
+    next: "Wait a minute, then go back to the link's page and press the button again.",
   },
   'ssm-unavailable': {
     heading: 'Systems Manager is not available right now',

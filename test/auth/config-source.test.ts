@@ -214,7 +214,7 @@ describe('SECRETS_MANAGER_CLIENT_CONFIG', () => {
     await once(server, 'close');
   });
 
-  it('gives up on a silent endpoint after 3 attempts of 2 s each', async () => {
+  it('gives up on a silent endpoint after 2 attempts of 1.5 s each', async () => {
     // Given
     const client = new SecretsManagerClient({
       ...SECRETS_MANAGER_CLIENT_CONFIG,
@@ -228,7 +228,7 @@ describe('SECRETS_MANAGER_CLIENT_CONFIG', () => {
 
     // Then
     expect((error as Error).name).toBe('TimeoutError');
-    expect(requests).toBe(3);
+    expect(requests).toBe(2);
     client.destroy();
   }, 20_000);
 });
@@ -408,5 +408,33 @@ describe('configSourceFromEnv and loadAuthConfig', () => {
       name: 'ConfigurationError',
       message: 'Neither APP_SECRET_ARN nor APP_SECRET_FILE is set',
     });
+  });
+});
+
+describe('what a failed Secrets Manager read means for the caller', () => {
+  const client = new SecretsManagerClient({ region: 'eu-west-1' });
+  const secretsManager = mockClient(client);
+  afterEach(() => secretsManager.reset());
+  const source = () =>
+    createSecretsManagerConfigSource(new SecretsProvider({ awsSdkV3Client: client }), SECRET_ARN, 0)({ fresh: true });
+
+  it('a passing failure (throttled, unreachable) is a 503: nothing was changed, try again', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
+    expect(describeError(await rejectionOf(source()))).toMatchObject({
+      name: 'SecretUnavailableError',
+      status: 503,
+      reason: 'secret-unavailable',
+      message:
+        'The webhook could not read its configuration from Secrets Manager; nothing was changed. Try again shortly.',
+    });
+  });
+
+  it('a missing secret stays a configuration error (500, for the operator)', async () => {
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    expect(describeError(await rejectionOf(source()))).toMatchObject({ name: 'ConfigurationError' });
   });
 });
