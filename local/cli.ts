@@ -22,10 +22,23 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
 export interface ToolDependencies {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly secretsManager: () => SecretsManagerClient;
+  /** The client for the secret `secretId` (see StoreDependencies). */
+  readonly secretsManager: (secretId: string) => SecretsManagerClient;
   readonly now?: () => Date;
   readonly cwd?: string;
+  /** The environment the tool reads (PORT for link's default base URL). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** See StoreDependencies.afterRead (tests). */
+  readonly afterRead?: () => Promise<void>;
 }
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:./;
+
+/**
+ * The region of a secret given as an ARN (`arn:<partition>:secretsmanager:<region>:<account>:secret:…`),
+ * or undefined for a secret name, which the SDK looks up in the configured region (AWS_REGION, profile).
+ */
+export const regionOfSecretId = (secretId: string): string | undefined => SECRET_ARN.exec(secretId)?.[1];
 
 /** How a tool names the secret it worked on. */
 export const describeSource = (source: SecretSource): string =>
@@ -53,12 +66,18 @@ export async function runTool(
 
 /** Process wiring for a tool's run function. */
 export function processDependencies(): ToolDependencies {
-  let client: SecretsManagerClient | undefined;
+  const clients = new Map<string | undefined, SecretsManagerClient>();
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    secretsManager: () => {
-      client ??= new SecretsManagerClient({});
+    // A secret ARN names its region: use it, whatever region the environment configures.
+    secretsManager: (secretId) => {
+      const region = regionOfSecretId(secretId);
+      let client = clients.get(region);
+      if (client === undefined) {
+        client = new SecretsManagerClient(region === undefined ? {} : { region });
+        clients.set(region, client);
+      }
       return client;
     },
   };

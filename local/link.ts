@@ -17,7 +17,8 @@ import { validateSecretDocument } from '../lambda/auth/secret-document';
 import { parseCommandLine, runIfMain, runTool, type ToolDependencies } from './cli';
 import { readSecretDocument, type SecretSource, secretSourceFromOptions, UsageError } from './secret-store';
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
+/** The local API's port when PORT is not set, as in `npm start`. */
+export const DEFAULT_LOCAL_PORT = 3000;
 export const DEFAULT_TTL = '24h';
 /** Assumption: a link made without --approver names nobody; the comment then says "by link holder". */
 export const DEFAULT_APPROVER = 'link holder';
@@ -33,10 +34,12 @@ Opening a link shows a confirmation page; only its button acts.
   --approver    who the link is for, e.g. an e-mail address (1-${MAX_APPROVER_LENGTH} characters;
                 default "${DEFAULT_APPROVER}"); recorded in the SSM comment when the link is used
   --ttl         how long the link is valid: <n>s, <n>m, <n>h or <n>d, from 1m to 30d (default ${DEFAULT_TTL})
-  --base-url    where the webhook listens (default ${DEFAULT_BASE_URL}, the local runner);
+  --base-url    where the webhook listens (default http://127.0.0.1:$PORT, the local runner, which
+                listens on $PORT too; port ${DEFAULT_LOCAL_PORT} when PORT is not set);
                 for a deployment, the API's URL including the stage path if there is one
   --secret-file the secret document to sign with (default .local/secrets.json, created on first use)
-  --secret-id   sign with the deployed secret instead (Secrets Manager; uses your AWS credentials)
+  --secret-id   sign with the deployed secret instead (Secrets Manager; uses your AWS credentials,
+                and the region in the ARN when it is one)
   -h, --help    show this help
 `;
 
@@ -80,10 +83,25 @@ export function parseBaseUrl(text: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** The local runner's URL: `npm start` listens on $PORT, or on port 3000 when PORT is not set. */
+export function defaultBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const port = env.PORT;
+  if (port === undefined) {
+    return `http://127.0.0.1:${DEFAULT_LOCAL_PORT}`;
+  }
+  if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    throw new UsageError(
+      `Invalid PORT "${port}": the default --base-url uses it as the local API's port, so use 1 to 65535 (or give --base-url)`,
+    );
+  }
+  return `http://127.0.0.1:${Number(port)}`;
+}
+
 /** The link command line → options, or 'help'. Every mistake is a UsageError naming the argument. */
 export function parseLinkArguments(
   argv: readonly string[],
   cwd: string = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
 ): LinkOptions | 'help' {
   const { values, positionals } = parseCommandLine({
     args: [...argv],
@@ -125,7 +143,7 @@ export function parseLinkArguments(
     actions,
     approver,
     ttlSeconds,
-    baseUrl: parseBaseUrl(values['base-url'] ?? DEFAULT_BASE_URL),
+    baseUrl: parseBaseUrl(values['base-url'] ?? defaultBaseUrl(env)),
     source: secretSourceFromOptions(values, cwd),
   };
 }
@@ -175,7 +193,7 @@ export async function runLinkCommand(
   dependencies: ToolDependencies,
 ): Promise<number> {
   return runTool(dependencies, async () => {
-    const options = parseLinkArguments(argv, dependencies.cwd);
+    const options = parseLinkArguments(argv, dependencies.cwd, dependencies.env);
     if (options === 'help') {
       dependencies.stdout(LINK_USAGE);
       return;

@@ -8,8 +8,15 @@
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { createApiToken } from '../lambda/auth/api-token';
 import { signLinkToken } from '../lambda/auth/link-token';
-import { validateSecretDocument } from '../lambda/auth/secret-document';
+import {
+  API_ACTIONS,
+  apiClientNames,
+  validateSecretDocument,
+  withApiClient,
+  withoutApiClient,
+} from '../lambda/auth/secret-document';
 import type { NotifierConfig } from '../lambda/notify/config';
 import { matchesPattern, NOTIFIER_EVENT_PATTERNS } from '../lambda/notify/event-patterns';
 import { STATE_TABLE_ENV } from '../lambda/notify/state-table';
@@ -17,13 +24,7 @@ import type { FunctionName } from '../lambda/routes';
 import { startLocalApi } from './api-server';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb/server';
 import { type LocalNotifier, startLocalNotifier } from './notifier-host';
-import {
-  addApiClient,
-  listApiClients,
-  readSecretFile,
-  revokeApiClient,
-  type SecretSource,
-} from './secret-store';
+import { readSecretFile, updateSecretDocument } from './secret-store';
 import { MAILBOX_PATH, mailboxPages } from './ses/mailbox-page';
 import { type LocalSes, startLocalSes } from './ses/server';
 import { DEFAULT_LOCAL_PRINCIPALS, LOCAL_ACCOUNT_ID, type Simulator, startSimulator } from './simulator';
@@ -84,6 +85,11 @@ export interface LocalStackOptions {
 export interface DemoExecution {
   readonly executionId: string;
   readonly links: Readonly<Record<'approve' | 'reject' | 'stop', string>>;
+  /**
+   * The execution each printed API call decides: approve the demo execution, reject and stop one more
+   * execution each, started for them, so that every printed call works as printed.
+   */
+  readonly apiExecutions: Readonly<Record<'approve' | 'reject' | 'stop', string>>;
 }
 
 export interface LocalStack {
@@ -166,14 +172,28 @@ const notifierEnvironment = (
   ),
 });
 
-/** Replaces the `local-curl` client with a fresh one and returns its token (printed once, stored hashed). */
+/** The developer's own client may do everything the API offers, so that every printed example works. */
+export const LOCAL_API_SCOPE = { actions: [...API_ACTIONS], runbooks: ['*'] };
+
+/**
+ * Replaces the `local-curl` client with a fresh one and returns its token (printed once, stored hashed):
+ * one update of the secret file, so it cannot interleave with a `npm run token` running meanwhile.
+ */
 const freshApiToken = async (secretFile: string): Promise<string> => {
-  const source: SecretSource = { kind: 'file', path: secretFile };
-  const dependencies = { secretsManager: () => new SecretsManagerClient({}) };
-  if ((await listApiClients(source, dependencies)).includes(LOCAL_API_CLIENT)) {
-    await revokeApiClient(source, LOCAL_API_CLIENT, dependencies);
-  }
-  return (await addApiClient(source, LOCAL_API_CLIENT, dependencies)).token;
+  const created = createApiToken(LOCAL_API_CLIENT);
+  const entry = { ...created.entry, ...LOCAL_API_SCOPE };
+  await updateSecretDocument(
+    { kind: 'file', path: secretFile },
+    (document) =>
+      withApiClient(
+        apiClientNames(document).includes(LOCAL_API_CLIENT)
+          ? withoutApiClient(document, LOCAL_API_CLIENT)
+          : document,
+        entry,
+      ),
+    { secretsManager: () => new SecretsManagerClient({}) },
+  );
+  return created.token;
 };
 
 export const signedLinks = async (
@@ -195,7 +215,9 @@ const DEFAULT_APPROVER = 'you@example.com';
 
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const host = options.host ?? '127.0.0.1';
-  const apiToken = await freshApiToken(options.secretFile);
+  // Creates the store on the first start (one link key), before any function or the notifier reads it;
+  // an existing store is only read here. Its `local-curl` token is replaced last, once all started.
+  await readSecretFile(options.secretFile);
   // The simulator's events reach the notifier once it runs (it needs the API's URL for its links).
   let notifier: LocalNotifier | undefined;
   const deliver = (event: unknown, times = 1) => {
@@ -252,21 +274,37 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const operatorSsm = simulator
     ? new SSMClient({ endpoint: simulator.url, region: LOCAL_REGION, credentials: OPERATOR_CREDENTIALS })
     : undefined;
+  const close = async () => {
+    operatorSsm?.destroy();
+    await notifier?.close();
+    await api.close();
+    await closeServices();
+  };
   let demo: DemoExecution | undefined;
-  if (operatorSsm && options.demo !== false) {
-    const started = await operatorSsm.send(
-      new StartAutomationExecutionCommand({ DocumentName: DEMO_RUNBOOK }),
-    );
-    const executionId = started.AutomationExecutionId ?? '';
-    demo = {
-      executionId,
-      links: await signedLinks(
-        options.secretFile,
-        api.url,
+  let apiToken: string;
+  try {
+    if (operatorSsm && options.demo !== false) {
+      const startDemo = async () =>
+        (await operatorSsm.send(new StartAutomationExecutionCommand({ DocumentName: DEMO_RUNBOOK })))
+          .AutomationExecutionId ?? '';
+      const executionId = await startDemo();
+      demo = {
         executionId,
-        options.approver ?? DEFAULT_APPROVER,
-      ),
-    };
+        links: await signedLinks(
+          options.secretFile,
+          api.url,
+          executionId,
+          options.approver ?? DEFAULT_APPROVER,
+        ),
+        apiExecutions: { approve: executionId, reject: await startDemo(), stop: await startDemo() },
+      };
+    }
+    // Last, once every port is bound: a start that fails before (say, a port in use) must not replace
+    // the token that a running instance printed.
+    apiToken = await freshApiToken(options.secretFile);
+  } catch (error) {
+    await close();
+    throw error;
   }
 
   return {
@@ -277,11 +315,6 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ...(operatorSsm ? { operatorSsm } : {}),
     ...(ses ? { ses, mailboxUrl: `${api.url}${MAILBOX_PATH}` } : {}),
     ...(notifier ? { notifier } : {}),
-    close: async () => {
-      operatorSsm?.destroy();
-      await notifier?.close();
-      await api.close();
-      await closeServices();
-    },
+    close,
   };
 };

@@ -4,16 +4,19 @@
  * `npm run link` / `npm run token` tools. Same document format and validation as the functions use
  * (lambda/auth/secret-document.ts), so the tools cannot write a secret the functions would refuse.
  */
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   GetSecretValueCommand,
+  type GetSecretValueCommandOutput,
   PutSecretValueCommand,
   type SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { type CreatedApiToken, createApiToken } from '../lambda/auth/api-token';
 import {
+  type ApiScope,
   apiClientNames,
   LINK_KEY_PREFIX,
   newLinkKeyValue,
@@ -52,6 +55,16 @@ export async function readSecretFile(
   path: string,
   randomBytes: RandomBytes = nodeRandomBytes,
 ): Promise<SecretDocument> {
+  return (await readSecretFileVersion(path, randomBytes)).document;
+}
+
+/** What an update read: the document and the exact text it came from, to tell whether the file changed. */
+interface FileVersion {
+  readonly document: SecretDocument;
+  readonly text: string;
+}
+
+async function readSecretFileVersion(path: string, randomBytes: RandomBytes): Promise<FileVersion> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -63,11 +76,12 @@ export async function readSecretFile(
   }
   const document = parseJson(text);
   validateSecretDocument(document);
-  return document as SecretDocument;
+  return { document: document as SecretDocument, text };
 }
 
-async function createSecretFile(path: string, randomBytes: RandomBytes): Promise<SecretDocument> {
+async function createSecretFile(path: string, randomBytes: RandomBytes): Promise<FileVersion> {
   const document = newSecretDocument(FIRST_LOCAL_KEY_ID, newLinkKeyValue(randomBytes));
+  const text = serializeSecretDocument(document);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   let handle: Awaited<ReturnType<typeof open>>;
   try {
@@ -75,25 +89,30 @@ async function createSecretFile(path: string, randomBytes: RandomBytes): Promise
     handle = await open(path, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      return readSecretFile(path, randomBytes);
+      return readSecretFileVersion(path, randomBytes);
     }
     throw error;
   }
   try {
-    await handle.writeFile(serializeSecretDocument(document), 'utf8');
+    await handle.writeFile(text, 'utf8');
   } finally {
     await handle.close();
   }
-  return document;
+  return { document, text };
 }
 
 /**
  * Validates and writes the document: to a new 0600 file beside it, then renamed over it, so a reader
- * never sees half a document and the file never exists with wider permissions.
+ * never sees half a document and the file never exists with wider permissions. Holds the file's lock
+ * while it writes, so it never lands between another writer's check and its rename.
  */
 export async function writeSecretFile(path: string, document: SecretDocument): Promise<void> {
   validateSecretDocument(document);
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await withFileLock(path, () => replaceSecretFile(path, document));
+}
+
+async function replaceSecretFile(path: string, document: SecretDocument): Promise<void> {
+  validateSecretDocument(document);
   const temporary = `${path}.${process.pid}.${nodeRandomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, serializeSecretDocument(document), {
@@ -106,6 +125,91 @@ export async function writeSecretFile(path: string, document: SecretDocument): P
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/** How long a writer waits for another writer's lock before it gives up. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock file still without a pid after this long was left by a writer that died creating it. */
+const UNREADABLE_LOCK_MS = 5_000;
+
+/** The lock file beside the secret file: `<path>.lock`, holding the pid of the writer that holds it. */
+export const lockFilePath = (path: string): string => `${path}.lock`;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Whether a process with this pid runs (on this machine: every writer of a local file runs here). */
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Who holds the lock: its pid, 'stale' when that process is gone, 'free' when the lock just went away. */
+async function lockHolder(lock: string): Promise<number | 'stale' | 'free' | 'unknown'> {
+  let text: string;
+  try {
+    text = await readFile(lock, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'free';
+    throw error;
+  }
+  if (/^[1-9][0-9]*\n$/.test(text)) {
+    const pid = Number(text);
+    return isRunning(pid) ? pid : 'stale';
+  }
+  // Created but not yet written (or its writer died in between): stale only once it is old.
+  const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+  return age > UNREADABLE_LOCK_MS ? 'stale' : 'unknown';
+}
+
+/**
+ * Runs `body` holding `<path>.lock`, created with O_EXCL ('wx') so only one writer holds it; others wait
+ * (up to LOCK_WAIT_MS). The lock is held only around a check and a rename, never while a tool waits for
+ * anything else. A lock whose writer died (its pid no longer runs) is removed and taken. (Known limit: two
+ * writers that find the same dead lock at the same instant may both take it; the content check under the
+ * lock still sends the later one back to read again unless both check before either renames.)
+ */
+async function withFileLock<T>(path: string, body: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const lock = lockFilePath(path);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let delay = 5;
+  for (;;) {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(lock, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = await lockHolder(lock);
+      if (holder === 'stale') await rm(lock, { force: true });
+      if (holder === 'stale' || holder === 'free') continue;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `The secret file ${path} is locked by ${holder === 'unknown' ? 'another process' : `process ${holder}`} ` +
+            `(${lock}); if no npm start, token or keys command is running, delete the lock file and try again`,
+        );
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 100);
+      continue;
+    }
+    try {
+      await handle.writeFile(`${process.pid}\n`, 'utf8');
+    } catch (error) {
+      await handle.close();
+      await rm(lock, { force: true });
+      throw error;
+    }
+    await handle.close();
+    try {
+      return await body();
+    } finally {
+      await rm(lock, { force: true });
+    }
   }
 }
 
@@ -146,9 +250,17 @@ export function secretSourceFromOptions(
 }
 
 export interface StoreDependencies {
-  /** Called only for a Secrets Manager source, so the local tools never need AWS credentials. */
-  secretsManager: () => SecretsManagerClient;
+  /**
+   * The client for the secret `secretId` (an ARN names its region). Called only for a Secrets Manager
+   * source, so the local tools never need AWS credentials.
+   */
+  secretsManager: (secretId: string) => SecretsManagerClient;
   randomBytes?: RandomBytes;
+  /**
+   * Awaited after each read of an update, before its change is written: a seam for tests that interleave
+   * two writers. @default nothing
+   */
+  afterRead?: () => Promise<void>;
 }
 
 /** The validated document from either source. */
@@ -159,37 +271,148 @@ export async function readSecretDocument(
   if (source.kind === 'file') {
     return readSecretFile(source.path, dependencies.randomBytes);
   }
-  const output = await dependencies
-    .secretsManager()
-    .send(new GetSecretValueCommand({ SecretId: source.secretId }));
+  const client = dependencies.secretsManager(source.secretId);
+  return documentOf(await currentSecretVersion(client, source.secretId), source.secretId);
+}
+
+const currentSecretVersion = (client: SecretsManagerClient, secretId: string) =>
+  client.send(new GetSecretValueCommand({ SecretId: secretId }));
+
+function documentOf(output: GetSecretValueCommandOutput, secretId: string): SecretDocument {
   if (typeof output.SecretString !== 'string') {
-    throw new Error(`The secret ${source.secretId} has no SecretString`);
+    throw new Error(`The secret ${secretId} has no SecretString`);
   }
   const document = parseJson(output.SecretString);
   validateSecretDocument(document);
   return document as SecretDocument;
 }
 
+/** An update met a concurrent writer on every attempt; nothing of it was written. */
+export class ConcurrentUpdateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+/** Attempts of one update before it gives up; each one after the first follows another writer's change. */
+export const MAX_UPDATE_ATTEMPTS = 5;
+
+const gaveUp = (what: string) =>
+  new ConcurrentUpdateError(
+    `${what} was changed by another writer during each of ${MAX_UPDATE_ATTEMPTS} attempts; this change was not made. Try again.`,
+  );
+
 /**
- * Reads, changes and writes back the document. For Secrets Manager the new value becomes a new version
- * (PutSecretValue moves AWSCURRENT to it). Assumption: operators do not change the secret concurrently;
- * Secrets Manager has no compare-and-set, so two simultaneous updates would keep only the last.
+ * Reads, changes and writes back the document, only if nobody else wrote it in between: otherwise it
+ * reads again and re-applies `change` to what the other writer stored (up to MAX_UPDATE_ATTEMPTS times),
+ * so two concurrent tools (say `token revoke` and `token create`) both take effect and neither undoes the
+ * other. `change` may run more than once and must only compute.
  */
 export async function updateSecretDocument(
   source: SecretSource,
   change: (document: SecretDocument) => SecretDocument,
   dependencies: StoreDependencies,
 ): Promise<SecretDocument> {
-  const next = change(await readSecretDocument(source, dependencies));
-  if (source.kind === 'file') {
-    await writeSecretFile(source.path, next);
-  } else {
+  return source.kind === 'file'
+    ? updateSecretFile(source.path, change, dependencies)
+    : updateSecretsManagerSecret(source.secretId, change, dependencies);
+}
+
+/**
+ * The local file: write only if the file still holds the exact text this update read. The check and the
+ * rename happen under the file's lock (an O_EXCL lock file, see withFileLock), so no other writer's
+ * rename can fall between them; a changed file means another writer came first: read again.
+ */
+async function updateSecretFile(
+  path: string,
+  change: (document: SecretDocument) => SecretDocument,
+  dependencies: StoreDependencies,
+): Promise<SecretDocument> {
+  for (let attempt = 1; ; attempt += 1) {
+    const read = await readSecretFileVersion(path, dependencies.randomBytes ?? nodeRandomBytes);
+    await dependencies.afterRead?.();
+    const next = change(read.document);
     validateSecretDocument(next);
-    await dependencies
-      .secretsManager()
-      .send(new PutSecretValueCommand({ SecretId: source.secretId, SecretString: JSON.stringify(next) }));
+    const written = await withFileLock(path, async () => {
+      const now = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (now !== read.text) return false;
+      await replaceSecretFile(path, next);
+      return true;
+    });
+    if (written) return next;
+    if (attempt === MAX_UPDATE_ATTEMPTS) throw gaveUp(`The secret file ${path}`);
   }
-  return next;
+}
+
+/**
+ * A staging label of this project's tools: it marks the version an update wrote until that version
+ * becomes AWSCURRENT. Not AWSPENDING, which belongs to rotation. One label moves from version to
+ * version, so a version left behind by a lost race keeps no label and Secrets Manager deletes it in time.
+ */
+export const PENDING_VERSION_STAGE = 'ssm-approval-webhook-pending';
+
+/**
+ * Secrets Manager: PutSecretValue has no condition, and moves AWSCURRENT to the new version at once when
+ * called without VersionStages, so a writer that read an older version would silently drop the changes in
+ * between. Instead, the compare-and-set Secrets Manager's own rotation relies on:
+ *  1. GetSecretValue: the document and its VersionId (the AWSCURRENT version read);
+ *  2. PutSecretValue with ClientRequestToken = a new UUID (the new VersionId; a retried request with the
+ *     same token and value creates nothing twice) and VersionStages = [PENDING_VERSION_STAGE], so the new
+ *     version is stored but not current: readers still get the version read;
+ *  3. UpdateSecretVersionStage AWSCURRENT, MoveToVersionId = the new version, RemoveFromVersionId = the
+ *     version read. Secrets Manager refuses the move when AWSCURRENT is no longer on RemoveFromVersionId,
+ *     i.e. when another writer finished in between. (AWSPREVIOUS follows AWSCURRENT as after a Put.)
+ * When step 3 fails, GetSecretValue tells why: AWSCURRENT on another version is a concurrent writer (apply
+ * the change again to its document), on ours means the move happened and only its answer was lost, on the
+ * version read means a real failure (e.g. no secretsmanager:UpdateSecretVersionStage permission), which
+ * is passed on. Either way nothing of a failed attempt is ever current.
+ */
+async function updateSecretsManagerSecret(
+  secretId: string,
+  change: (document: SecretDocument) => SecretDocument,
+  dependencies: StoreDependencies,
+): Promise<SecretDocument> {
+  const client = dependencies.secretsManager(secretId);
+  let read = await currentSecretVersion(client, secretId);
+  for (let attempt = 1; ; attempt += 1) {
+    await dependencies.afterRead?.();
+    const next = change(documentOf(read, secretId));
+    validateSecretDocument(next);
+    const readVersion = read.VersionId;
+    if (readVersion === undefined) {
+      throw new Error(`GetSecretValue returned no VersionId for the secret ${secretId}`);
+    }
+    const newVersion = randomUUID();
+    await client.send(
+      new PutSecretValueCommand({
+        SecretId: secretId,
+        ClientRequestToken: newVersion,
+        SecretString: JSON.stringify(next),
+        VersionStages: [PENDING_VERSION_STAGE],
+      }),
+    );
+    try {
+      await client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: newVersion,
+          RemoveFromVersionId: readVersion,
+        }),
+      );
+      return next;
+    } catch (error) {
+      const now = await currentSecretVersion(client, secretId);
+      if (now.VersionId === newVersion) return next;
+      if (now.VersionId === readVersion) throw error;
+      if (attempt === MAX_UPDATE_ATTEMPTS) throw gaveUp(`The secret ${secretId}`);
+      read = now;
+    }
+  }
 }
 
 /** Creates an API token for a new client and stores only its hash; the token is returned once. */
@@ -197,10 +420,16 @@ export async function addApiClient(
   source: SecretSource,
   name: string,
   dependencies: StoreDependencies,
+  scope?: Partial<ApiScope>,
 ): Promise<CreatedApiToken> {
   const created = createApiToken(name, dependencies.randomBytes);
-  await updateSecretDocument(source, (document) => withApiClient(document, created.entry), dependencies);
-  return created;
+  const entry = {
+    ...created.entry,
+    ...(scope?.actions === undefined ? {} : { actions: scope.actions }),
+    ...(scope?.runbooks === undefined ? {} : { runbooks: scope.runbooks }),
+  };
+  await updateSecretDocument(source, (document) => withApiClient(document, entry), dependencies);
+  return { ...created, entry };
 }
 
 export async function revokeApiClient(
@@ -226,8 +455,18 @@ export async function rotateLocalLinkKey(
   path: string,
   randomBytes: RandomBytes = nodeRandomBytes,
 ): Promise<string> {
-  const document = await readSecretFile(path, randomBytes);
-  const kid = nextLocalKeyId(document);
-  await writeSecretFile(path, withRotatedLinkKey(document, kid, newLinkKeyValue(randomBytes)));
+  let kid = '';
+  await updateSecretFile(
+    path,
+    (document) => {
+      kid = nextLocalKeyId(document);
+      return withRotatedLinkKey(document, kid, newLinkKeyValue(randomBytes));
+    },
+    { secretsManager: noSecretsManager, randomBytes },
+  );
   return kid;
 }
+
+const noSecretsManager = (): never => {
+  throw new Error('The local secret file needs no Secrets Manager client');
+};

@@ -5,6 +5,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { signLinkToken, verifyLinkToken } from '../../lambda/auth/link-token';
@@ -25,7 +26,7 @@ import {
   parseKeysArguments,
   runKeysCommand,
 } from '../../local/keys';
-import { UsageError, writeSecretFile } from '../../local/secret-store';
+import { PENDING_VERSION_STAGE, UsageError, writeSecretFile } from '../../local/secret-store';
 import { describeError, EXECUTION_ID, JIRA_SHA256, KEY, rejectionOf, thrownBy } from './fixtures';
 
 /** What `newLinkKeyValue` makes of the bytes 0..31. */
@@ -602,10 +603,32 @@ describe('runKeysCommand', () => {
 
   describe('on the deployed secret (mocked Secrets Manager)', () => {
     beforeEach(() => {
-      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(twoKeys) });
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves({ SecretString: JSON.stringify(twoKeys), VersionId: 'read-version' });
       secretsManager.on(PutSecretValueCommand).resolves({});
+      secretsManager.on(UpdateSecretVersionStageCommand).resolves({});
     });
-    const puts = () => secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
+    /** The documents written, each as a pending version that then became AWSCURRENT in place of the one read. */
+    const puts = () => {
+      const written = secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
+      const moves = secretsManager
+        .commandCalls(UpdateSecretVersionStageCommand)
+        .map((call) => call.args[0].input);
+      expect(moves).toEqual(
+        written.map((input) => ({
+          SecretId: SECRET_ID,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: input.ClientRequestToken,
+          RemoveFromVersionId: 'read-version',
+        })),
+      );
+      return written.map(({ ClientRequestToken, VersionStages, ...input }) => {
+        expect(ClientRequestToken).toMatch(/^[0-9a-f-]{36}$/);
+        expect(VersionStages).toEqual([PENDING_VERSION_STAGE]);
+        return input;
+      });
+    };
     const gets = () => secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input);
 
     it('rotates with GetSecretValue then PutSecretValue of the whole document, printing no key value', async () => {
@@ -687,7 +710,9 @@ describe('runKeysCommand', () => {
 
     it('replaces and removes a webhook secret with one PutSecretValue each', async () => {
       const withJira = { ...twoKeys, 'webhookSecret.jira': OLD_WEBHOOK_SECRET };
-      secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(withJira) });
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves({ SecretString: JSON.stringify(withJira), VersionId: 'read-version' });
 
       expect(await run('webhook-secret', 'jira', '--secret-id', SECRET_ID)).toBe(0);
       expect(await run('webhook-secret', 'jira', '--remove', '--secret-id', SECRET_ID)).toBe(0);

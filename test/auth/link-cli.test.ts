@@ -84,7 +84,7 @@ describe('parseBaseUrl', () => {
 
 describe('parseLinkArguments', () => {
   it('applies the defaults', () => {
-    expect(parseLinkArguments([EXECUTION_ID, '--action', 'approve'], '/repo')).toEqual<LinkOptions>({
+    expect(parseLinkArguments([EXECUTION_ID, '--action', 'approve'], '/repo', {})).toEqual<LinkOptions>({
       executionId: EXECUTION_ID,
       actions: ['approve'],
       approver: 'link holder',
@@ -199,6 +199,7 @@ describe('runLinkCommand', () => {
     secretsManager: () => client,
     now: () => NOW,
     cwd: directory,
+    env: {},
   });
 
   beforeEach(async () => {

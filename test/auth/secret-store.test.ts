@@ -5,6 +5,7 @@ import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { hashApiToken, verifyApiToken } from '../../lambda/auth/api-token';
@@ -15,6 +16,7 @@ import {
   defaultSecretFilePath,
   listApiClients,
   nextLocalKeyId,
+  PENDING_VERSION_STAGE,
   readSecretFile,
   revokeApiClient,
   rotateLocalLinkKey,
@@ -160,6 +162,7 @@ describe('API clients in the local file', () => {
     expect(stored).not.toContain(JIRA_TOKEN);
     expect(verifyApiToken(validateSecretDocument(JSON.parse(stored)), JIRA_TOKEN)).toEqual({
       clientName: 'jira',
+      scope: { actions: ['approve', 'reject'], runbooks: ['*'] },
     });
 
     // When
@@ -209,22 +212,32 @@ describe('API clients in the deployed secret (mocked Secrets Manager)', () => {
     apiClients: [{ name: 'other', sha256: 'f'.repeat(64) }],
   };
 
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const READ_VERSION = '11111111-1111-4111-8111-111111111111';
+  const puts = () => secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
+  const stageMoves = () =>
+    secretsManager.commandCalls(UpdateSecretVersionStageCommand).map((call) => call.args[0].input);
+
   beforeEach(() => {
     secretsManager.reset();
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(deployed) });
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify(deployed), VersionId: READ_VERSION });
     secretsManager.on(PutSecretValueCommand).resolves({});
+    secretsManager.on(UpdateSecretVersionStageCommand).resolves({});
   });
 
-  it('adds a client with GetSecretValue then PutSecretValue of the whole document', async () => {
+  it('adds a client: GetSecretValue, PutSecretValue of a pending version, then AWSCURRENT moved to it from the version read', async () => {
     const created = await addApiClient(source, 'jira', dependencies);
 
     expect(created.token).toBe(JIRA_TOKEN);
     expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input)).toEqual([
       { SecretId: SECRET_ID },
     ]);
-    expect(secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input)).toEqual([
+    expect(puts()).toEqual([
       {
         SecretId: SECRET_ID,
+        ClientRequestToken: expect.stringMatching(UUID),
         SecretString: JSON.stringify({
           ...deployed,
           apiClients: [
@@ -232,6 +245,16 @@ describe('API clients in the deployed secret (mocked Secrets Manager)', () => {
             { name: 'jira', sha256: hashApiToken(JIRA_TOKEN).toString('hex') },
           ],
         }),
+        VersionStages: [PENDING_VERSION_STAGE],
+      },
+    ]);
+    expect(PENDING_VERSION_STAGE).toBe('ssm-approval-webhook-pending');
+    expect(stageMoves()).toEqual([
+      {
+        SecretId: SECRET_ID,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: puts()[0]?.ClientRequestToken,
+        RemoveFromVersionId: READ_VERSION,
       },
     ]);
   });
@@ -247,9 +270,15 @@ describe('API clients in the deployed secret (mocked Secrets Manager)', () => {
     await revokeApiClient(source, 'other', dependencies);
 
     expect(await listApiClients(source, dependencies)).toEqual(['other']);
-    expect(secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input)).toEqual([
-      { SecretId: SECRET_ID, SecretString: JSON.stringify({ ...deployed, apiClients: [] }) },
+    expect(puts()).toEqual([
+      {
+        SecretId: SECRET_ID,
+        ClientRequestToken: expect.stringMatching(UUID),
+        SecretString: JSON.stringify({ ...deployed, apiClients: [] }),
+        VersionStages: [PENDING_VERSION_STAGE],
+      },
     ]);
+    expect(stageMoves()).toHaveLength(1);
   });
 
   it('refuses a secret without a SecretString', async () => {

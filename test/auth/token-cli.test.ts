@@ -1,24 +1,39 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { hashApiToken, verifyApiToken } from '../../lambda/auth/api-token';
 import { parseSecretDocument } from '../../lambda/auth/secret-document';
 import type { ToolDependencies } from '../../local/cli';
-import { UsageError } from '../../local/secret-store';
+import { PENDING_VERSION_STAGE, UsageError } from '../../local/secret-store';
 import { parseTokenArguments, runTokenCommand, TOKEN_USAGE, type TokenCommand } from '../../local/token';
 import { KEY, thrownBy } from './fixtures';
 
 describe('parseTokenArguments', () => {
   it.each<[string[], TokenCommand]>([
     [
-      ['create', 'jira'],
-      { command: 'create', name: 'jira', source: { kind: 'file', path: '/repo/.local/secrets.json' } },
+      ['create', 'jira', '--actions', 'approve,reject', '--runbooks', 'Change-*'],
+      {
+        command: 'create',
+        name: 'jira',
+        scope: { actions: ['approve', 'reject'], runbooks: ['Change-*'] },
+        source: { kind: 'file', path: '/repo/.local/secrets.json' },
+      },
+    ],
+    [
+      ['create', 'ops', '--actions', ' stop , complete ', '--runbooks', 'Deploy-?,Ops-*'],
+      {
+        command: 'create',
+        name: 'ops',
+        scope: { actions: ['stop', 'complete'], runbooks: ['Deploy-?', 'Ops-*'] },
+        source: { kind: 'file', path: '/repo/.local/secrets.json' },
+      },
     ],
     [
       ['revoke', 'a.b_c-1'],
@@ -44,6 +59,22 @@ describe('parseTokenArguments', () => {
     [[], 'Missing command: create, list or revoke'],
     [['delete', 'jira'], 'Unknown command "delete": use create, list or revoke'],
     [['create'], '"create" takes exactly one client name'],
+    [
+      ['create', 'jira'],
+      '"create" needs --actions (approve, reject, stop, signal, complete) and --runbooks (name patterns, \'*\' for all)',
+    ],
+    [
+      ['create', 'jira', '--actions', 'approve,deploy', '--runbooks', '*'],
+      'Invalid --actions "approve,deploy": a comma-separated list of distinct values from approve, reject, stop, signal, complete',
+    ],
+    [
+      ['create', 'jira', '--actions', 'approve', '--runbooks', 'Change/*'],
+      'Invalid --runbooks "Change/*": 1 to 20 comma-separated patterns of A-Z a-z 0-9 _ . - and the wildcards * ?',
+    ],
+    [
+      ['list', '--actions', 'approve'],
+      '--actions and --runbooks are only for "create"; "list" does not take them',
+    ],
     [['revoke', 'a', 'b'], '"revoke" takes exactly one client name'],
     [['list', 'jira'], '"list" takes no arguments'],
     [['create', 'my client'], 'Invalid client name "my client": use 1-64 characters from A-Z a-z 0-9 . _ -'],
@@ -86,7 +117,7 @@ describe('runTokenCommand', () => {
 
   it('creates a token: only the token on stdout, its hash in the local store, the note on stderr', async () => {
     // When
-    const code = await run('create', 'jira');
+    const code = await run('create', 'jira', '--actions', 'approve,reject', '--runbooks', 'Change-*');
 
     // Then
     expect(code).toBe(0);
@@ -96,26 +127,42 @@ describe('runTokenCommand', () => {
     const stored = await readFile(file, 'utf8');
     expect(stored).not.toContain(token);
     expect(JSON.parse(stored).apiClients).toEqual([
-      { name: 'jira', sha256: hashApiToken(token).toString('hex') },
+      {
+        name: 'jira',
+        sha256: hashApiToken(token).toString('hex'),
+        actions: ['approve', 'reject'],
+        runbooks: ['Change-*'],
+      },
     ]);
-    expect(verifyApiToken(parseSecretDocument(stored), token)).toEqual({ clientName: 'jira' });
+    expect(verifyApiToken(parseSecretDocument(stored), token)).toEqual({
+      clientName: 'jira',
+      scope: { actions: ['approve', 'reject'], runbooks: ['Change-*'] },
+    });
     expect(stderr).toEqual([
-      `Created API client "jira" in ${file}.\n` +
+      `Created API client "jira" in ${file}, allowed to approve, reject on runbooks matching Change-*.\n` +
         "The token above is shown only this once and is NOT stored (only its SHA-256 hash is): keep it in the client's secret store now.\n" +
         'The client sends it as "Authorization: Bearer <token>".\n',
     ]);
   });
 
-  it('lists the names, refuses a duplicate (exit 1) and revokes', async () => {
-    await run('create', 'jira');
-    await run('create', 'servicenow');
+  it('lists each client with its scope, refuses a duplicate (exit 1) and revokes', async () => {
+    await run('create', 'jira', '--actions', 'approve,reject', '--runbooks', 'Change-*');
+    await run('create', 'servicenow', '--actions', 'approve,reject,stop', '--runbooks', '*');
+    // An entry stored before scopes existed, as an older version wrote it.
+    const document = JSON.parse(await readFile(file, 'utf8'));
+    document.apiClients.push({ name: 'old-bot', sha256: 'a'.repeat(64) });
+    await writeFile(file, JSON.stringify(document));
     stdout = [];
     stderr = [];
 
     expect(await run('list')).toBe(0);
-    expect(stdout).toEqual(['jira\nservicenow\n']);
+    expect(stdout).toEqual([
+      'jira  actions=approve,reject  runbooks=Change-*\n' +
+        'servicenow  actions=approve,reject,stop  runbooks=*\n' +
+        'old-bot  actions=approve,reject  runbooks=*  (stored without a scope: re-create it to narrow it)\n',
+    ]);
 
-    expect(await run('create', 'jira')).toBe(1);
+    expect(await run('create', 'jira', '--actions', 'approve,reject', '--runbooks', 'Change-*')).toBe(1);
     expect(stderr).toEqual([
       'Error: SecretDocumentError: An API client named "jira" already exists; revoke it first\n',
     ]);
@@ -127,7 +174,7 @@ describe('runTokenCommand', () => {
       `Revoked API client "jira" in ${file}. Functions that cached the secret may accept its token until their cache expires (5 minutes by default).\n`,
     ]);
     expect(await run('list')).toBe(0);
-    expect(stdout).toEqual(['servicenow\n']);
+    expect(stdout[0]).toMatch(/^servicenow {2}/);
   });
 
   it('says so on stderr when there are no clients', async () => {
@@ -148,15 +195,27 @@ describe('runTokenCommand', () => {
     expect(stdout).toEqual([TOKEN_USAGE]);
   });
 
-  it('creates a client in the deployed secret with --secret-id (GetSecretValue, then PutSecretValue)', async () => {
+  it('creates a client in the deployed secret with --secret-id (GetSecretValue, PutSecretValue, UpdateSecretVersionStage)', async () => {
     // Given
     const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webhook-AbCdEf';
     const deployed = { activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 };
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(deployed) });
+    secretsManager
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify(deployed), VersionId: 'read-version' });
     secretsManager.on(PutSecretValueCommand).resolves({});
+    secretsManager.on(UpdateSecretVersionStageCommand).resolves({});
 
     // When
-    const code = await run('create', 'jira', '--secret-id', secretId);
+    const code = await run(
+      'create',
+      'jira',
+      '--actions',
+      'approve,reject',
+      '--runbooks',
+      'Change-*',
+      '--secret-id',
+      secretId,
+    );
 
     // Then
     expect(code).toBe(0);
@@ -164,17 +223,37 @@ describe('runTokenCommand', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input)).toEqual([
       { SecretId: secretId },
     ]);
-    expect(secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input)).toEqual([
+    const puts = secretsManager.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
+    expect(puts).toEqual([
       {
         SecretId: secretId,
+        ClientRequestToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
         SecretString: JSON.stringify({
           ...deployed,
-          apiClients: [{ name: 'jira', sha256: hashApiToken(token).toString('hex') }],
+          apiClients: [
+            {
+              name: 'jira',
+              sha256: hashApiToken(token).toString('hex'),
+              actions: ['approve', 'reject'],
+              runbooks: ['Change-*'],
+            },
+          ],
         }),
+        VersionStages: [PENDING_VERSION_STAGE],
+      },
+    ]);
+    expect(
+      secretsManager.commandCalls(UpdateSecretVersionStageCommand).map((call) => call.args[0].input),
+    ).toEqual([
+      {
+        SecretId: secretId,
+        VersionStage: 'AWSCURRENT',
+        MoveToVersionId: puts[0]?.ClientRequestToken,
+        RemoveFromVersionId: 'read-version',
       },
     ]);
     expect(stderr[0]).toBe(
-      `Created API client "jira" in Secrets Manager secret ${secretId}.\n` +
+      `Created API client "jira" in Secrets Manager secret ${secretId}, allowed to approve, reject on runbooks matching Change-*.\n` +
         "The token above is shown only this once and is NOT stored (only its SHA-256 hash is): keep it in the client's secret store now.\n" +
         'The client sends it as "Authorization: Bearer <token>".\n',
     );
