@@ -7,6 +7,7 @@ import {
   resolveNotificationProps,
 } from './approval-notifier';
 import type { ApprovalWebhookProps } from './approval-webhook';
+import { roleArnProblem } from './secret-policy';
 import type { PowertoolsLogLevel } from './webhook-function';
 
 /** Everything `lib/app.ts` needs to build the app, resolved from context and environment. */
@@ -42,6 +43,16 @@ export const CONTEXT_KEYS = {
   notifications: 'notifications',
   /** `destroy` or `retain`. */
   stateTableRemovalPolicy: 'stateTableRemovalPolicy',
+  /**
+   * The ARN of the IAM role that may read and change the secret (`npm run keys`, `npm run token` and
+   * `npm run link` against the deployment); see `ApprovalWebhookProps.secretOperatorRoleArn`.
+   */
+  secretOperatorRoleArn: 'secretOperatorRoleArn',
+  /**
+   * The ARN of the role CloudFormation deploys with, when it is not the bootstrap's execution role
+   * (`cdk deploy --role-arn`); see `ApprovalWebhookProps.secretDeploymentRoleArn`.
+   */
+  secretDeploymentRoleArn: 'secretDeploymentRoleArn',
 } as const;
 
 /** The properties of the `notifications` context value. */
@@ -98,9 +109,13 @@ export function resolveAppConfig(
     );
   }
 
+  const account = nonEmpty(env.CDK_DEFAULT_ACCOUNT);
+  const secretOperatorRoleArn = optionalRoleArn(readContext, CONTEXT_KEYS.secretOperatorRoleArn, account);
+  const secretDeploymentRoleArn = optionalRoleArn(readContext, CONTEXT_KEYS.secretDeploymentRoleArn, account);
+
   return {
     stackName,
-    env: { account: nonEmpty(env.CDK_DEFAULT_ACCOUNT), region: nonEmpty(env.CDK_DEFAULT_REGION) },
+    env: { account, region: nonEmpty(env.CDK_DEFAULT_REGION) },
     webhook: {
       throttleRateLimit: optionalNumber(readContext, CONTEXT_KEYS.throttleRateLimit),
       throttleBurstLimit: optionalNumber(readContext, CONTEXT_KEYS.throttleBurstLimit),
@@ -109,6 +124,8 @@ export function resolveAppConfig(
       notifications: notificationsFromContext(readContext(CONTEXT_KEYS.notifications)),
       stateTableRemovalPolicy:
         stateTableRemovalPolicy === undefined ? undefined : REMOVAL_POLICIES[stateTableRemovalPolicy],
+      secretOperatorRoleArn,
+      secretDeploymentRoleArn,
     },
   };
 }
@@ -177,6 +194,18 @@ function optionalString(readContext: (key: string) => unknown, key: string): str
   if (typeof value !== 'string' || value === '') {
     throw new AppConfigError(`context ${key} must be a non-empty string, got ${JSON.stringify(value)}`);
   }
+  return value;
+}
+
+/** A role ARN the secret's policy exempts, checked as the construct checks it (format, account when known). */
+function optionalRoleArn(
+  readContext: (key: string) => unknown,
+  key: string,
+  account: string | undefined,
+): string | undefined {
+  const value = optionalString(readContext, key);
+  const problem = value === undefined ? undefined : roleArnProblem(value, account);
+  if (problem !== undefined) throw new AppConfigError(`context ${key} ${problem}`);
   return value;
 }
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Names, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { STATE_TABLE_SCHEMA } from '../lambda/notify/state-table';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES } from '../lambda/routes';
 import { ApprovalNotifier, type NotificationProps, resolveNotificationProps } from './approval-notifier';
+import { cloudFormationExecutionRoleArn, restrictSecretAccess, roleArnProblem } from './secret-policy';
 import { grantSsmActions } from './ssm-permissions';
 import { type PowertoolsLogLevel, WEBHOOK_FUNCTION_DEFAULTS, WebhookFunction } from './webhook-function';
 
@@ -35,6 +36,7 @@ export const APPROVAL_WEBHOOK_DEFAULTS = {
 export const SECRET_TEMPLATE = { activeLinkKeyId: 'k1', apiClients: [] } as const;
 export const SECRET_GENERATED_KEY = 'linkKey.k1';
 
+export { SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS } from './secret-policy';
 export { SSM_ACTIONS, SSM_READ_ACTIONS } from './ssm-permissions';
 
 /** Raised when props cannot produce a working deployment. */
@@ -101,6 +103,27 @@ export interface ApprovalWebhookProps {
    */
   readonly secretRemovalPolicy?: RemovalPolicy;
   /**
+   * The IAM role (its exact ARN, path included, in the stack's account) that operators assume to run
+   * `npm run keys`, `npm run token` or `npm run link` against this deployment: it may read and change the
+   * secret. The secret's resource policy (`secretPolicy`) denies reading the value to every other principal
+   * but the four function roles and the deployment, and denies changing it to every other principal but the
+   * deployment, whatever their identity policies allow. The policy grants nothing: the role still needs an
+   * identity policy allowing `secretsmanager:GetSecretValue`, `secretsmanager:PutSecretValue` and
+   * `secretsmanager:DescribeSecret` on the secret.
+   * @default - no operator: only the functions read the secret and only CloudFormation changes it, so
+   * rotating a link key or issuing an API client token needs a deployment that names an operator role first
+   */
+  readonly secretOperatorRoleArn?: string;
+  /**
+   * The role CloudFormation deploys the stack with, exempt from the secret's resource policy so that
+   * deployments can still update and delete the secret and the policy. Set it when deploying with
+   * `cdk deploy --role-arn`, or with a synthesizer other than DefaultStackSynthesizer (CloudFormation then
+   * acts with the deploying principal's credentials: name that role).
+   * @default - the CloudFormation execution role of the stack's DefaultStackSynthesizer,
+   * `cdk-<qualifier>-cfn-exec-role-<account>-<region>`; required with any other synthesizer
+   */
+  readonly secretDeploymentRoleArn?: string;
+  /**
    * Powertools log level of the functions.
    * @default 'INFO'
    */
@@ -124,8 +147,9 @@ export interface ApprovalWebhookProps {
 
 /**
  * The approval webhook: an HTTP API whose routes (from `lambda/routes.ts`) reach three functions,
- * each with a role that holds only the SSM actions it needs (`SSM_ACTIONS`), the one secret they read,
- * the state table, and the notifier (`ApprovalNotifier`) that tells approvers a gate waits.
+ * each with a role that holds only the SSM actions it needs (`SSM_ACTIONS`), the one secret they read
+ * (whose resource policy lets no other principal read it but the operator role and the deployment), the
+ * state table, and the notifier (`ApprovalNotifier`) that tells approvers a gate waits.
  *
  * Runbook authors put `signalRole.roleArn` into the `Approvers` of their `aws:approve` steps, and
  * `notifier.topic.topicArn` into their `NotificationArn`.
@@ -141,6 +165,12 @@ export class ApprovalWebhook extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   /** Link signing keys and API client token hashes (layout: `SECRET_TEMPLATE`). */
   public readonly secret: secretsmanager.Secret;
+  /**
+   * The secret's resource policy: only the function roles read the value, only the operator role
+   * (`secretOperatorRoleArn`) reads and changes it, and the deployment role may do both (see
+   * `restrictSecretAccess`). Removed or retained with the secret.
+   */
+  public readonly secretPolicy: secretsmanager.ResourcePolicy;
 
   /**
    * The webhook's one DynamoDB table (key and TTL attribute: `STATE_TABLE_SCHEMA`): on demand, TTL,
@@ -172,6 +202,8 @@ export class ApprovalWebhook extends Construct {
     const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
     // Fail before anything is bundled; the notifier validates the same props again when it is built.
     resolveNotificationProps(props.notifications);
+    const secretRemovalPolicy = props.secretRemovalPolicy ?? RemovalPolicy.DESTROY;
+    const deploymentRoleArn = resolveSecretDeploymentRole(this, props);
 
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       description: 'ssm-approval-webhook: link signing keys (linkKey.<kid>) and API client token hashes',
@@ -181,7 +213,7 @@ export class ApprovalWebhook extends Construct {
         passwordLength: 64,
         excludePunctuation: true,
       },
-      removalPolicy: props.secretRemovalPolicy ?? RemovalPolicy.DESTROY,
+      removalPolicy: secretRemovalPolicy,
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -294,7 +326,36 @@ export class ApprovalWebhook extends Construct {
       logRemovalPolicy,
       logLevel: props.logLevel,
     });
+
+    // Last, once every role that reads the secret exists.
+    this.secretPolicy = restrictSecretAccess(this.secret, {
+      readerRoles: [this.signalRole, this.stopRole, this.confirmRole, this.notifier.role],
+      operatorRoleArn: props.secretOperatorRoleArn,
+      deploymentRoleArn,
+      removalPolicy: secretRemovalPolicy,
+    });
   }
+}
+
+/**
+ * Validates the operator and deployment role ARNs, and returns the deployment role: the given one, or the
+ * CloudFormation execution role of the stack's synthesizer.
+ */
+function resolveSecretDeploymentRole(scope: Construct, props: ApprovalWebhookProps): string {
+  const account = Stack.of(scope).account;
+  for (const key of ['secretOperatorRoleArn', 'secretDeploymentRoleArn'] as const) {
+    const arn = props[key];
+    const problem = arn === undefined ? undefined : roleArnProblem(arn, account);
+    if (problem !== undefined) throw new ApprovalWebhookPropsError(`${key} ${problem}`);
+  }
+  const deploymentRoleArn = props.secretDeploymentRoleArn ?? cloudFormationExecutionRoleArn(scope);
+  if (deploymentRoleArn === undefined) {
+    throw new ApprovalWebhookPropsError(
+      "secretDeploymentRoleArn is required with a synthesizer other than DefaultStackSynthesizer: the secret's " +
+        'resource policy denies everyone else, and CloudFormation acts with the credentials of whoever deploys',
+    );
+  }
+  return deploymentRoleArn;
 }
 
 function capitalize(name: string): string {

@@ -19,6 +19,8 @@ describe('resolveAppConfig', () => {
         logLevel: undefined,
         notifications: undefined,
         stateTableRemovalPolicy: undefined,
+        secretOperatorRoleArn: undefined,
+        secretDeploymentRoleArn: undefined,
       },
     });
   });
@@ -44,6 +46,8 @@ describe('resolveAppConfig', () => {
         logLevel: 'DEBUG',
         notifications: undefined,
         stateTableRemovalPolicy: undefined,
+        secretOperatorRoleArn: undefined,
+        secretDeploymentRoleArn: undefined,
       },
     });
   });
@@ -57,7 +61,28 @@ describe('resolveAppConfig', () => {
       logLevel: undefined,
       notifications: undefined,
       stateTableRemovalPolicy: undefined,
+      secretOperatorRoleArn: undefined,
+      secretDeploymentRoleArn: undefined,
     });
+  });
+
+  it('reads the secret operator and deployment roles, paths included', () => {
+    const operator =
+      'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_WebhookOps_0123456789abcdef';
+    const deployment = 'arn:aws-cn:iam::111111111111:role/Deployer';
+    const config = resolveAppConfig(
+      context({ secretOperatorRoleArn: operator, secretDeploymentRoleArn: deployment }),
+      { CDK_DEFAULT_ACCOUNT: '111111111111' },
+    );
+    expect(config.webhook).toMatchObject({
+      secretOperatorRoleArn: operator,
+      secretDeploymentRoleArn: deployment,
+    });
+    // Without CDK_DEFAULT_ACCOUNT the account cannot be compared, only the format.
+    expect(
+      resolveAppConfig(context({ secretOperatorRoleArn: 'arn:aws:iam::222222222222:role/Ops' }), {}).webhook
+        .secretOperatorRoleArn,
+    ).toBe('arn:aws:iam::222222222222:role/Ops');
   });
 
   const notifications = {
@@ -87,6 +112,18 @@ describe('resolveAppConfig', () => {
     expect(
       resolveAppConfig(context({ stateTableRemovalPolicy: value }), {}).webhook.stateTableRemovalPolicy,
     ).toBe(policy);
+  });
+
+  it('refuses a secret role of another account than CDK_DEFAULT_ACCOUNT: the policy grants nothing across accounts', () => {
+    const resolve = () =>
+      resolveAppConfig(context({ secretOperatorRoleArn: 'arn:aws:iam::222222222222:role/Ops' }), {
+        CDK_DEFAULT_ACCOUNT: '111111111111',
+      });
+    expect(resolve).toThrow(
+      new AppConfigError(
+        'context secretOperatorRoleArn must be a role of the stack\'s account 111111111111, got "arn:aws:iam::222222222222:role/Ops"',
+      ),
+    );
   });
 
   it('treats an empty CDK_DEFAULT_* as unset', () => {
@@ -160,6 +197,23 @@ describe('resolveAppConfig', () => {
     [
       { notifications: JSON.stringify({ webhooks: { hook: { url: 'http://hooks.example.com/' } } }) },
       'context notifications: "webhooks.hook.url" must be an https:// URL (http:// only for 127.0.0.1, localhost, [::1], for local runs)',
+    ],
+    [
+      { secretOperatorRoleArn: 'arn:aws:iam::111111111111:role/*' },
+      'context secretOperatorRoleArn must be an IAM role ARN without wildcards (arn:aws:iam::<account>:role/<path/><name>), got "arn:aws:iam::111111111111:role/*"',
+    ],
+    [
+      { secretOperatorRoleArn: 'arn:aws:iam::111111111111:user/alice' },
+      'context secretOperatorRoleArn must be an IAM role ARN without wildcards (arn:aws:iam::<account>:role/<path/><name>), got "arn:aws:iam::111111111111:user/alice"',
+    ],
+    [
+      { secretOperatorRoleArn: 'WebhookSecretOperator' },
+      'context secretOperatorRoleArn must be an IAM role ARN without wildcards (arn:aws:iam::<account>:role/<path/><name>), got "WebhookSecretOperator"',
+    ],
+    [{ secretOperatorRoleArn: '' }, 'context secretOperatorRoleArn must be a non-empty string, got ""'],
+    [
+      { secretDeploymentRoleArn: 'arn:aws:sts::111111111111:assumed-role/Deployer/session' },
+      'context secretDeploymentRoleArn must be an IAM role ARN without wildcards (arn:aws:iam::<account>:role/<path/><name>), got "arn:aws:sts::111111111111:assumed-role/Deployer/session"',
     ],
   ])('refuses %p', (values, message) => {
     const resolve = () => resolveAppConfig(context(values), {});

@@ -58,6 +58,7 @@ describe('lib/app.ts', () => {
           maxLinkTtlSeconds: 3600,
         }),
         stateTableRemovalPolicy: 'retain',
+        secretOperatorRoleArn: 'arn:aws:iam::111111111111:role/WebhookSecretOperator',
       },
       { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-central-1' },
     );
@@ -113,6 +114,35 @@ describe('lib/app.ts', () => {
       ofType('AWS::DynamoDB::Table').map((table) => (table as { DeletionPolicy?: string }).DeletionPolicy),
     ).toEqual(['Retain']);
 
+    // The operator role from context, and the bootstrap's CloudFormation execution role of the stack's
+    // environment, are the only principals that may change the secret.
+    expect(
+      ofType('AWS::SecretsManager::ResourcePolicy').map(
+        (policy) =>
+          (policy.Properties.ResourcePolicy as { Statement: { Sid: string; Condition: unknown }[] })
+            .Statement,
+      ),
+    ).toEqual([
+      [
+        expect.objectContaining({ Sid: 'DenyReadExceptFunctionsOperatorDeployment' }),
+        expect.objectContaining({
+          Sid: 'DenyChangeExceptOperatorDeployment',
+          Condition: {
+            ArnNotEquals: {
+              'aws:PrincipalArn': [
+                'arn:aws:iam::111111111111:role/WebhookSecretOperator',
+                {
+                  'Fn::Sub':
+                    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax
+                    'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-central-1',
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    ]);
+
     const report = JSON.parse(readFileSync(path.join(run.outdir, 'validation-report.json'), 'utf8')) as {
       pluginReports: unknown[];
     };
@@ -124,6 +154,15 @@ describe('lib/app.ts', () => {
     outdirs.push(run.outdir);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('AppConfigError: context throttleRateLimit must be a number, got "fast"');
+  }, 60_000);
+
+  it('fails before synthesizing anything when the secret operator role is not a role ARN', async () => {
+    const run = await runApp({ secretOperatorRoleArn: 'arn:aws:iam::111111111111:role/*' });
+    outdirs.push(run.outdir);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(
+      'AppConfigError: context secretOperatorRoleArn must be an IAM role ARN without wildcards',
+    );
   }, 60_000);
 
   it('fails before synthesizing anything when the notifications are unusable, naming the property', async () => {

@@ -10,6 +10,7 @@ import { validateNotifierConfig } from '../../lambda/notify/config';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES, routeKey } from '../../lambda/routes';
 import { NOTIFIER_FUNCTION_ENTRY } from '../../lib/approval-notifier';
 import { ACCESS_LOG_FIELDS } from '../../lib/approval-webhook';
+import { SECRET_WRITE_ACTIONS } from '../../lib/secret-policy';
 import { SSM_ACTIONS } from '../../lib/ssm-permissions';
 import type { WebhookFunction } from '../../lib/webhook-function';
 import { ESM_REQUIRE_BANNER } from '../../lib/webhook-function';
@@ -224,13 +225,13 @@ describe('functions', () => {
   });
 
   it.each(Object.keys(FUNCTION_ENTRIES) as FunctionName[])(
-    'runs %s on nodejs22.x/arm64, 256 MB, 10 s, with its own role and log group',
+    'runs %s on nodejs24.x/arm64, 256 MB, 10 s, with its own role and log group',
     (name) => {
       const webhookFunction = functionsByName()[name];
       const resource = resources(synthesized.template)[logicalId(webhookFunction.function)];
       expect(resource?.Properties).toEqual({
         Architectures: ['arm64'],
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Handler: `index.${FUNCTION_ENTRIES[name].handler}`,
         MemorySize: 256,
         Timeout: 10,
@@ -520,12 +521,12 @@ describe('state table', () => {
 });
 
 describe('notifier', () => {
-  it('runs on nodejs22.x/arm64, 256 MB, 30 s, with its own role and log group, the config and the table name', () => {
+  it('runs on nodejs24.x/arm64, 256 MB, 30 s, with its own role and log group, the config and the table name', () => {
     const notifier = webhook.notifier.function;
     const resource = resources(synthesized.template)[logicalId(notifier.function)];
     expect(resource?.Properties).toEqual({
       Architectures: ['arm64'],
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Handler: 'index.handler',
       MemorySize: 256,
       Timeout: 30,
@@ -720,6 +721,93 @@ describe('secret', () => {
     });
     expect(secrets[0]?.DeletionPolicy).toBe('Delete');
     expect(secrets[0]?.UpdateReplacePolicy).toBe('Delete');
+  });
+
+  /** The CDK bootstrap's CloudFormation execution role, as CloudFormation resolves it in this (environment-agnostic) stack. */
+  const DEPLOYMENT_ROLE = {
+    'Fn::Sub':
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not JavaScript's
+      'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-${AWS::Region}',
+  };
+  const roleArn = (role: IConstruct) => ({ 'Fn::GetAtt': [logicalId(role), 'Arn'] });
+
+  it('denies reading its value to every principal but the four function roles and the deployment, and changing it to every principal but the deployment', () => {
+    const policies = synthesized.template.findResources('AWS::SecretsManager::ResourcePolicy');
+    expect(policies).toEqual({
+      [logicalId(webhook.secretPolicy)]: {
+        Type: 'AWS::SecretsManager::ResourcePolicy',
+        Properties: {
+          SecretId: { Ref: logicalId(webhook.secret) },
+          ResourcePolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyReadExceptFunctionsOperatorDeployment',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 'secretsmanager:GetSecretValue',
+                Resource: '*',
+                Condition: {
+                  ArnNotEquals: {
+                    'aws:PrincipalArn': [
+                      roleArn(webhook.signalRole),
+                      roleArn(webhook.stopRole),
+                      roleArn(webhook.confirmRole),
+                      roleArn(webhook.notifier.role),
+                      DEPLOYMENT_ROLE,
+                    ],
+                  },
+                },
+              },
+              {
+                Sid: 'DenyChangeExceptOperatorDeployment',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: [
+                  'secretsmanager:CancelRotateSecret',
+                  'secretsmanager:DeleteResourcePolicy',
+                  'secretsmanager:DeleteSecret',
+                  'secretsmanager:PutResourcePolicy',
+                  'secretsmanager:PutSecretValue',
+                  'secretsmanager:RemoveRegionsFromReplication',
+                  'secretsmanager:ReplicateSecretToRegions',
+                  'secretsmanager:RestoreSecret',
+                  'secretsmanager:RotateSecret',
+                  'secretsmanager:StopReplicationToReplica',
+                  'secretsmanager:UpdateSecret',
+                  'secretsmanager:UpdateSecretVersionStage',
+                ],
+                Resource: '*',
+                Condition: { ArnNotEquals: { 'aws:PrincipalArn': [DEPLOYMENT_ROLE] } },
+              },
+            ],
+          },
+        },
+        // Destroyed with the secret (the default secretRemovalPolicy).
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+      },
+    });
+    expect([...SECRET_WRITE_ACTIONS].sort()).toEqual(
+      policies[logicalId(webhook.secretPolicy)]?.Properties.ResourcePolicy.Statement[1].Action,
+    );
+  });
+
+  it('exempts from the read deny exactly the roles whose policies read the secret (a new reader would fail at run time)', () => {
+    const readers = Object.values(synthesized.template.findResources('AWS::IAM::Policy'))
+      .filter((policy) =>
+        (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) =>
+          asArray(statement.Action).includes('secretsmanager:GetSecretValue'),
+        ),
+      )
+      .flatMap((policy) => policy.Properties.Roles as { Ref: string }[])
+      .map(({ Ref }) => ({ 'Fn::GetAtt': [Ref, 'Arn'] }));
+    const policy = Object.values(
+      synthesized.template.findResources('AWS::SecretsManager::ResourcePolicy'),
+    )[0];
+    const exempt = policy?.Properties.ResourcePolicy.Statement[0].Condition.ArnNotEquals['aws:PrincipalArn'];
+    expect(readers).toHaveLength(4);
+    expect(exempt).toEqual([...readers, DEPLOYMENT_ROLE]);
   });
 
   it('never appears by value: no SecretString, no dynamic reference, no secret-looking environment variable', () => {

@@ -1,4 +1,12 @@
-import { App, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  App,
+  type CfnElement,
+  CliCredentialsStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -8,7 +16,11 @@ import {
   type ApprovalWebhookProps,
   ApprovalWebhookPropsError,
 } from '../../lib/approval-webhook';
-import { AUTOMATION_EXECUTIONS_ARN, cdkJsonContext } from './synth';
+import { SECRET_WRITE_ACTIONS } from '../../lib/secret-policy';
+import { AUTOMATION_EXECUTIONS_ARN, cdkJsonContext, SKIP_BUNDLING_CONTEXT } from './synth';
+
+const OPERATOR_ROLE_ARN = 'arn:aws:iam::111111111111:role/ops/WebhookSecretOperator';
+const DEPLOYMENT_ROLE_ARN = 'arn:aws:iam::111111111111:role/Deployer';
 
 // The construct dropped into someone else's app: a plain Stack in a concrete environment, every prop set.
 describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
@@ -35,6 +47,8 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
         maxLinkTtl: Duration.days(2),
       },
       stateTableRemovalPolicy: RemovalPolicy.RETAIN,
+      secretOperatorRoleArn: OPERATOR_ROLE_ARN,
+      secretDeploymentRoleArn: DEPLOYMENT_ROLE_ARN,
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     app.synth();
@@ -69,6 +83,54 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
     const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
     expect(secrets.map((secret) => [secret.DeletionPolicy, secret.UpdateReplacePolicy])).toEqual([
       ['Retain', 'Retain'],
+    ]);
+  });
+
+  it('lets the operator role read and change the secret, and the given deployment role too; retains the policy with the secret', () => {
+    const roleArn = (role: { node: { defaultChild?: unknown } }) => ({
+      'Fn::GetAtt': [logicalId(role), 'Arn'],
+    });
+    expect(Object.values(template.findResources('AWS::SecretsManager::ResourcePolicy'))).toEqual([
+      {
+        Type: 'AWS::SecretsManager::ResourcePolicy',
+        Properties: {
+          SecretId: { Ref: logicalId(webhook.secret) },
+          ResourcePolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyReadExceptFunctionsOperatorDeployment',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 'secretsmanager:GetSecretValue',
+                Resource: '*',
+                Condition: {
+                  ArnNotEquals: {
+                    'aws:PrincipalArn': [
+                      roleArn(webhook.signalRole),
+                      roleArn(webhook.stopRole),
+                      roleArn(webhook.confirmRole),
+                      roleArn(webhook.notifier.role),
+                      OPERATOR_ROLE_ARN,
+                      DEPLOYMENT_ROLE_ARN,
+                    ],
+                  },
+                },
+              },
+              {
+                Sid: 'DenyChangeExceptOperatorDeployment',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: [...SECRET_WRITE_ACTIONS].sort(),
+                Resource: '*',
+                Condition: { ArnNotEquals: { 'aws:PrincipalArn': [OPERATOR_ROLE_ARN, DEPLOYMENT_ROLE_ARN] } },
+              },
+            ],
+          },
+        },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      },
     ]);
   });
 
@@ -168,6 +230,59 @@ describe('ApprovalWebhook prop validation', () => {
     expect(build({ throttleBurstLimit: burst })).toThrow(
       new ApprovalWebhookPropsError(`throttleBurstLimit must be a positive integer, got ${burst}`),
     );
+  });
+
+  it.each([
+    [
+      { secretOperatorRoleArn: 'arn:aws:iam::111111111111:role/ops-*' },
+      'secretOperatorRoleArn must be an IAM role ARN without wildcards (arn:aws:iam::<account>:role/<path/><name>), got "arn:aws:iam::111111111111:role/ops-*"',
+    ],
+    [
+      { secretDeploymentRoleArn: 'arn:aws:iam::111111111111:root' },
+      'secretDeploymentRoleArn must be an IAM role ARN without wildcards (arn:aws:iam::<account>:role/<path/><name>), got "arn:aws:iam::111111111111:root"',
+    ],
+  ])('refuses %p', (props, message) => {
+    expect(build(props)).toThrow(new ApprovalWebhookPropsError(message));
+  });
+
+  it("refuses a secret role of another account than the stack's", () => {
+    const create = () =>
+      new ApprovalWebhook(
+        new Stack(new App(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } }),
+        'W',
+        {
+          secretOperatorRoleArn: 'arn:aws:iam::222222222222:role/Ops',
+        },
+      );
+    expect(create).toThrow(
+      new ApprovalWebhookPropsError(
+        'secretOperatorRoleArn must be a role of the stack\'s account 111111111111, got "arn:aws:iam::222222222222:role/Ops"',
+      ),
+    );
+  });
+
+  it('needs the deployment role with a synthesizer that has no CloudFormation execution role, and uses it', () => {
+    const stackWithCliCredentials = () =>
+      new Stack(new App({ context: SKIP_BUNDLING_CONTEXT }), 'S', {
+        synthesizer: new CliCredentialsStackSynthesizer(),
+      });
+    expect(() => new ApprovalWebhook(stackWithCliCredentials(), 'W')).toThrow(
+      new ApprovalWebhookPropsError(
+        "secretDeploymentRoleArn is required with a synthesizer other than DefaultStackSynthesizer: the secret's " +
+          'resource policy denies everyone else, and CloudFormation acts with the credentials of whoever deploys',
+      ),
+    );
+
+    const stack = stackWithCliCredentials();
+    new ApprovalWebhook(stack, 'W', { secretDeploymentRoleArn: DEPLOYMENT_ROLE_ARN });
+    const statements = Object.values(
+      Template.fromStack(stack).findResources('AWS::SecretsManager::ResourcePolicy'),
+    )[0]?.Properties.ResourcePolicy.Statement as {
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': unknown[] } };
+    }[];
+    expect(
+      statements.map((statement) => statement.Condition.ArnNotEquals['aws:PrincipalArn'].at(-1)),
+    ).toEqual([DEPLOYMENT_ROLE_ARN, DEPLOYMENT_ROLE_ARN]);
   });
 
   it('names the error class', () => {
