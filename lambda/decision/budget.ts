@@ -32,7 +32,12 @@ export const budgetOf = (
   return {
     remainingMs: () => deadline - now(),
     signal: (reserveMs) => {
-      const own = AbortSignal.timeout(Math.max(0, deadline - reserveMs - now()));
+      const left = deadline - reserveMs - now();
+      // An already spent budget aborts at once, not on the next turn of the event loop.
+      const own =
+        left > 0
+          ? AbortSignal.timeout(left)
+          : AbortSignal.abort(new DOMException('Budget spent', 'TimeoutError'));
       return outer ? AbortSignal.any([own, outer]) : own;
     },
   };
