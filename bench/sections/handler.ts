@@ -4,9 +4,10 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { SendAutomationSignalCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetAutomationExecutionCommand, SendAutomationSignalCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { approveStep, execution, STAGING_ID } from '../../test/gate/fixtures';
 import { context, formPost, jsonPost } from '../../test/support/events';
 import { bearer, link, useTestSecret } from '../../test/support/secrets';
 import { exposedGc, type LoopBounds, measureLatency, memorySnapshot } from '../measure';
@@ -42,6 +43,12 @@ export async function runHandler(options: SectionOptions): Promise<SectionOutcom
   const secretFile = useTestSecret();
   const ssm = mockClient(SSMClient);
   ssm.on(SendAutomationSignalCommand).resolves({});
+  // Every decision reads the execution first (scope, gate, and the truth when an answer is lost).
+  ssm.on(GetAutomationExecutionCommand).resolves({
+    AutomationExecution: execution('Waiting', [approveStep('ApproveStaging', STAGING_ID, 'Waiting')], {
+      AutomationExecutionId: EXECUTION_ID,
+    }),
+  });
   try {
     // Loaded only now, as Lambda loads the module with its environment already set.
     const { handler }: { handler: Handler } = await import('../../lambda/handlers/signal');
