@@ -167,6 +167,8 @@ export const toProblem = (error: unknown): Problem => {
       ...(error instanceof AuthenticationError
         ? { headers: { 'www-authenticate': challengeFor(error) } }
         : {}),
+      // Our own 503s (the secret could not be read in time) say when to come back, like SSM's.
+      ...(error.status === 503 ? { headers: { 'retry-after': String(THROTTLED_RETRY_AFTER_SECONDS) } } : {}),
     };
   }
   if (error instanceof SSMServiceException) return fromSsm(error);

@@ -129,3 +129,17 @@ describe('toProblem', () => {
     expect(toProblem('a thrown string')).toMatchObject({ status: 500, reason: 'internal-error' });
   });
 });
+
+describe('our own 503', () => {
+  it('says when to come back, as SSM’s do', () => {
+    const { SecretUnavailableError } =
+      require('../../lambda/core/errors') as typeof import('../../lambda/core/errors');
+    expect(toProblem(new SecretUnavailableError('secret-unavailable', 'x'))).toEqual({
+      status: 503,
+      title: 'Webhook configuration unavailable',
+      detail: 'x',
+      reason: 'secret-unavailable',
+      headers: { 'retry-after': '5' },
+    });
+  });
+});
