@@ -1,8 +1,16 @@
 /**
  * Turns a real HTTP request into the API Gateway HTTP API (payload format 2.0) event the Lambda handlers
- * receive in AWS, routed by the same route table as the CDK stack. Pure: the server passes in what it read.
+ * receive in AWS, routed by the same route table as the CDK stack. Pure: the server passes in what it read
+ * (only the request id and the trace header are random).
+ *
+ * Field by field as AWS documents the 2.0 format ("Working with AWS Lambda proxy integrations for HTTP
+ * APIs") and as real events show: `requestContext.time` in the access-log format, `requestId` as API
+ * Gateway writes it (also its `apigw-requestid` response header), `domainName` without a port, and the
+ * headers API Gateway adds (`x-forwarded-for` ending with the caller's address, `x-forwarded-port`,
+ * `x-forwarded-proto`, `x-amzn-trace-id`). No `authorizer` or `authentication` (the API has no
+ * authorizer and no mutual TLS), no `stageVariables` (the `$default` stage has none).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ROUTES, type RouteDefinition, routeKey } from '../lambda/routes';
 
@@ -15,6 +23,12 @@ export interface IncomingRequest {
   readonly body: Buffer;
   readonly sourceIp: string;
   readonly now: Date;
+  /** @default a fresh one (apiGatewayRequestId) */
+  readonly requestId?: string;
+  /** How the caller reached the API; a deployed API is reached over HTTPS only. @default 'https' */
+  readonly protocol?: 'http' | 'https';
+  /** The port the caller connected to. @default 443 for https, 80 for http */
+  readonly port?: number;
 }
 
 export interface RoutedEvent {
@@ -83,6 +97,29 @@ const joinRepeated = (pairs: Iterable<readonly [string, string]>): Record<string
   return joined;
 };
 
+/**
+ * API Gateway's request ids (`requestContext.requestId`, the `apigw-requestid` response header): 16
+ * characters, ending with `=`, as `JjvKkhTfIAMEVfw=` (11 bytes in base64).
+ */
+export const apiGatewayRequestId = (): string => `${randomBytes(11).toString('base64url')}=`;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `requestContext.time`: the access-log (CLF) format in UTC, `12/Mar/2020:19:03:58 +0000`. */
+export const requestTime = (now: Date): string => {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(now.getUTCDate())}/${MONTHS[now.getUTCMonth()]}/${now.getUTCFullYear()}:${two(now.getUTCHours())}:${two(now.getUTCMinutes())}:${two(now.getUTCSeconds())} +0000`;
+};
+
+/** An X-Ray trace id as API Gateway adds it: `Root=1-<epoch seconds, 8 hex>-<24 hex>`. */
+export const traceHeader = (now: Date): string =>
+  `Root=1-${Math.floor(now.getTime() / 1000)
+    .toString(16)
+    .padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
+
+/** The host the caller named, without its port (`[::1]:3000` → `[::1]`). */
+const withoutPort = (host: string): string => host.replace(/:\d*$/, '');
+
 const headerPairs = function* (rawHeaders: readonly string[]): Generator<readonly [string, string]> {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]?.toLowerCase();
@@ -97,7 +134,19 @@ export const toApiGatewayEvent = (request: IncomingRequest): RoutedEvent | undef
   const matched = matchRoute(request.method, rawPath);
   if (!matched) return undefined;
 
-  const headers = joinRepeated(headerPairs(request.rawHeaders));
+  const sent = joinRepeated(headerPairs(request.rawHeaders));
+  const protocol = request.protocol ?? 'https';
+  const forwardedFor = sent['x-forwarded-for'];
+  // What API Gateway adds: the caller's address after any x-forwarded-for it sent, the port and scheme
+  // the caller used, and a trace id (one the caller sent is kept: an assumption, AWS does not say).
+  const headers: Record<string, string> = {
+    ...sent,
+    'x-amzn-trace-id': sent['x-amzn-trace-id'] ?? traceHeader(request.now),
+    'x-forwarded-for': forwardedFor ? `${forwardedFor}, ${request.sourceIp}` : request.sourceIp,
+    'x-forwarded-port': String(request.port ?? (protocol === 'https' ? 443 : 80)),
+    'x-forwarded-proto': protocol,
+  };
+  const domainName = withoutPort(headers.host ?? 'localhost');
   const cookies = collectCookies(request.rawHeaders);
   const query = joinRepeated(new URLSearchParams(rawQueryString).entries());
   const contentType = headers['content-type'] ?? '';
@@ -116,8 +165,8 @@ export const toApiGatewayEvent = (request: IncomingRequest): RoutedEvent | undef
     requestContext: {
       accountId: '123456789012',
       apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      domainName,
+      domainPrefix: domainName.split('.')[0] ?? domainName,
       http: {
         method: request.method,
         path: rawPath,
@@ -125,10 +174,10 @@ export const toApiGatewayEvent = (request: IncomingRequest): RoutedEvent | undef
         sourceIp: request.sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
-      requestId: randomUUID(),
+      requestId: request.requestId ?? apiGatewayRequestId(),
       routeKey: key,
       stage: '$default',
-      time: request.now.toISOString(),
+      time: requestTime(request.now),
       timeEpoch: request.now.getTime(),
     },
     pathParameters: matched.pathParameters,

@@ -1,19 +1,27 @@
 /**
  * The local API: a plain HTTP server that turns each request into an API Gateway payload-2.0 event and
  * invokes the very handler module Lambda runs for that route (FUNCTION_ENTRIES, the CDK stack's table).
+ * Each function is a pool of instances that take one invocation at a time (function-pool.ts). Where the
+ * integration fails, the server answers what an HTTP API answers:
+ * - the function failed (threw, timed out, its runtime exited) or Lambda throttled it: 500
+ *   `{"message":"Internal Server Error"}`;
+ * - no answer within the integration timeout (30 s, also while waiting for a free instance): 503
+ *   `{"message":"Service Unavailable"}`;
+ * - no route: 404 `{"message":"Not Found"}`; a body over 10 MB: 413 `{"message":"Request Entity Too Large"}`.
+ * Every answer carries API Gateway's `apigw-requestid` header, the event's `requestContext.requestId`.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { FUNCTION_ENTRIES, type FunctionName } from '../lambda/routes';
-import { toApiGatewayEvent } from './api-gateway-event';
-import type { Invocation, InvocationReply, WorkerData } from './function-worker';
+import { apiGatewayRequestId, toApiGatewayEvent } from './api-gateway-event';
+import {
+  type FunctionCode,
+  type FunctionPool,
+  type FunctionPoolOptions,
+  startFunctionPool,
+} from './function-pool';
 import { readBody } from './read-body';
-
-export type LambdaHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 
 /** A page that exists only under `npm start` (e.g. the local mailbox), answered from its query string. */
 export type LocalPage = (query: URLSearchParams) => {
@@ -28,78 +36,46 @@ export interface LocalApiOptions {
   readonly port?: number;
   /**
    * Each function's environment (its credentials stand for its IAM role). Every function runs the module
-   * named in FUNCTION_ENTRIES in a worker thread of its own, with exactly this environment.
+   * named in FUNCTION_ENTRIES in worker threads of its own, with exactly this environment.
    */
   readonly functionEnvironments: Readonly<Record<FunctionName, Readonly<Record<string, string>>>>;
   /** API Gateway's own limit on an HTTP API request body. */
   readonly maxBodyBytes?: number;
   /** Local-only pages by path (`/_local/mailbox`): a GET to one, with any query, is answered before API routing. */
   readonly localPages?: Readonly<Record<string, LocalPage>>;
+  /**
+   * Instances each function runs at once, at most; see FunctionPoolOptions.maxInstances.
+   * @default DEFAULT_MAX_INSTANCES
+   */
+  readonly maxInstancesPerFunction?: number;
+  /** When all of a function's instances are busy; see FunctionPoolOptions.overflow. @default 'queue' */
+  readonly overflow?: FunctionPoolOptions['overflow'];
+  /** @default FUNCTION_TIMEOUT_MS */
+  readonly functionTimeoutMs?: number;
+  /** @default INTEGRATION_TIMEOUT_MS */
+  readonly integrationTimeoutMs?: number;
+  /**
+   * Other code for some functions (tests put a handler of their own behind a route).
+   * @default FUNCTION_ENTRIES
+   */
+  readonly functionCode?: Readonly<Partial<Record<FunctionName, FunctionCode>>>;
+  /** Where each function instance's log lines go; see FunctionPoolOptions.onLog. @default this process's stdout */
+  readonly onLog?: FunctionPoolOptions['onLog'];
 }
 
 export interface LocalApi {
   readonly url: string;
   readonly server: Server;
+  /** Each function's pool (tests read their stats). */
+  readonly functions: Readonly<Record<FunctionName, FunctionPool>>;
   close(): Promise<void>;
 }
 
 const TEN_MEGABYTES = 10 * 1024 * 1024;
-/** The deployed functions' timeout (lib/): what each invocation's getRemainingTimeInMillis counts down from. */
-const FUNCTION_TIMEOUT_MS = 10_000;
-
-export interface LocalFunction {
-  readonly invoke: LambdaHandler;
-  readonly stop: () => Promise<number>;
-}
-
-/** Starts one function's worker (tsx compiles the TypeScript there too) and waits until its module loaded. */
-export const startFunction = async (
-  name: string,
-  { entry, handler }: { readonly entry: string; readonly handler: string },
-  env: Readonly<Record<string, string>>,
-): Promise<LocalFunction> => {
-  // The worker compiles TypeScript with tsx's CommonJS hook, whether the parent runs under tsx or jest.
-  const bootstrap = `require('tsx/cjs/api').register(); require(${JSON.stringify(path.join(__dirname, 'function-worker.ts'))});`;
-  const worker = new Worker(bootstrap, {
-    eval: true,
-    env: { ...env },
-    workerData: {
-      functionName: `local-${name}`,
-      entry,
-      handler,
-      timeoutMs: FUNCTION_TIMEOUT_MS,
-    } satisfies WorkerData,
-  });
-  const pending = new Map<
-    number,
-    { resolve: (r: APIGatewayProxyResultV2) => void; reject: (e: Error) => void }
-  >();
-  let nextId = 0;
-  await new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', (code) =>
-      reject(new Error(`function ${name} exited with code ${code} while loading`)),
-    );
-    worker.once('message', () => resolve());
-  });
-  worker.removeAllListeners('exit');
-  worker.on('message', (reply: InvocationReply) => {
-    const waiting = pending.get(reply.id);
-    pending.delete(reply.id);
-    if ('error' in reply) waiting?.reject(new Error(`function ${name} failed: ${reply.error}`));
-    else waiting?.resolve(reply.result);
-  });
-  worker.unref();
-  return {
-    invoke: (event) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, requestId: randomUUID(), event } satisfies Invocation);
-      }),
-    stop: () => worker.terminate(),
-  };
-};
+/** The deployed functions' timeout (lib/webhook-function.ts). */
+export const FUNCTION_TIMEOUT_MS = 10_000;
+/** An HTTP API's integration timeout: 30 s, its maximum and default. */
+export const INTEGRATION_TIMEOUT_MS = 30_000;
 
 const send = (
   response: ServerResponse,
@@ -128,22 +104,56 @@ const writeResult = (response: ServerResponse, result: APIGatewayProxyResultV2) 
   send(response, result.statusCode ?? 200, headers, body);
 };
 
+const INTEGRATION_TIMED_OUT = Symbol('integration timed out');
+
+/** The invocation's result, or INTEGRATION_TIMED_OUT when API Gateway would have stopped waiting. */
+const withinIntegrationTimeout = async <T>(
+  invocation: Promise<T>,
+  timeoutMs: number,
+): Promise<T | typeof INTEGRATION_TIMED_OUT> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<typeof INTEGRATION_TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(INTEGRATION_TIMED_OUT), timeoutMs);
+  });
+  try {
+    // The invocation runs on when API Gateway gives up, as a Lambda function does.
+    return await Promise.race([invocation, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
   const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
-  const functions = Object.fromEntries(
-    await Promise.all(
-      names.map(
-        async (name) =>
-          [
-            name,
-            await startFunction(name, FUNCTION_ENTRIES[name], options.functionEnvironments[name]),
-          ] as const,
-      ),
+  const started = await Promise.allSettled(
+    names.map((name) =>
+      startFunctionPool({
+        functionName: `local-${name}`,
+        code: options.functionCode?.[name] ?? FUNCTION_ENTRIES[name],
+        environment: options.functionEnvironments[name],
+        timeoutMs: options.functionTimeoutMs ?? FUNCTION_TIMEOUT_MS,
+        ...(options.maxInstancesPerFunction === undefined
+          ? {}
+          : { maxInstances: options.maxInstancesPerFunction }),
+        ...(options.overflow ? { overflow: options.overflow } : {}),
+        ...(options.onLog ? { onLog: options.onLog } : {}),
+      }),
     ),
-  ) as Record<FunctionName, LocalFunction>;
+  );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.close() : 0)));
+    throw failed.reason;
+  }
+  const functions = Object.fromEntries(
+    names.map((name, i) => [name, (started[i] as PromiseFulfilledResult<FunctionPool>).value]),
+  ) as Record<FunctionName, FunctionPool>;
   const limit = options.maxBodyBytes ?? TEN_MEGABYTES;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
   const server = createServer((request, response) => {
+    const requestId = apiGatewayRequestId();
+    response.setHeader('apigw-requestid', requestId);
     void (async () => {
       const body = await readBody(request, limit);
       if (body === undefined) return gatewayError(response, 413, 'Request Entity Too Large');
@@ -151,6 +161,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       const pages = options.localPages ?? {};
       if (request.method === 'GET' && Object.hasOwn(pages, pathname)) {
         const answer = (pages[pathname] as LocalPage)(searchParams);
+        response.removeHeader('apigw-requestid'); // not API Gateway's page
         return send(response, answer.status, answer.headers, answer.body);
       }
       const routed = toApiGatewayEvent({
@@ -160,13 +171,20 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         body,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         now: new Date(),
+        requestId,
+        protocol: 'http',
+        port: request.socket.localPort ?? 80,
       });
       if (!routed) return gatewayError(response, 404, 'Not Found');
-      const result = await functions[routed.route.functionName].invoke(routed.event);
-      writeResult(response, result);
+      const result = await withinIntegrationTimeout(
+        functions[routed.route.functionName].invoke(routed.event),
+        integrationTimeoutMs,
+      );
+      if (result === INTEGRATION_TIMED_OUT) return gatewayError(response, 503, 'Service Unavailable');
+      writeResult(response, result as APIGatewayProxyResultV2);
     })().catch((error: unknown) => {
-      // What API Gateway answers when the integration itself fails; the cause goes to the console.
-      console.error('local API: handler failed', error);
+      // What an HTTP API answers when the function fails or Lambda throttles it; the cause goes to the console.
+      console.error(`local API: ${requestId}:`, error);
       if (!response.headersSent) gatewayError(response, 500, 'Internal Server Error');
     });
   });
@@ -174,17 +192,21 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
+  }).catch(async (error: unknown) => {
+    await Promise.all(Object.values(functions).map((fn) => fn.close()));
+    throw error;
   });
   const { address, port } = server.address() as AddressInfo;
   return {
     url: `http://${address}:${port}`,
     server,
+    functions,
     close: async () => {
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
-      await Promise.all(Object.values(functions).map((fn) => fn.stop()));
+      await Promise.all(Object.values(functions).map((fn) => fn.close()));
     },
   };
 };
