@@ -416,7 +416,11 @@ describe('what a failed Secrets Manager read means for the caller', () => {
   const secretsManager = mockClient(client);
   afterEach(() => secretsManager.reset());
   const source = () =>
-    createSecretsManagerConfigSource(new SecretsProvider({ awsSdkV3Client: client }), SECRET_ARN, 0)({ fresh: true });
+    createSecretsManagerConfigSource(
+      new SecretsProvider({ awsSdkV3Client: client }),
+      SECRET_ARN,
+      0,
+    )({ fresh: true });
 
   it('a passing failure (throttled, unreachable) is a 503: nothing was changed, try again', async () => {
     secretsManager
