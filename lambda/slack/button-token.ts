@@ -1,0 +1,287 @@
+/**
+ * The value of an approve or reject button in a Slack message: a compact JWS (HS256) made and checked by
+ * `jose` with the link key ring (`linkKey.<kid>`, signed with the active key), like links, but never
+ * usable as one.
+ *
+ * Header: `{ alg: 'HS256', kid, typ: 'ssm-approval-slack-button+jwt' }`. Claims: `v` (format version, 1),
+ * `sub` (execution id), `gat` (the gate: `{ "n": step name, "id": step execution id }`), `act` (`approve`
+ * or `reject`), `stm` (the Slack team id) and `sch` (the channel id) the message was posted to, `iat`,
+ * `exp`, `jti` (random UUID, for the audit log), `iss` as links and an `aud` of its own. Links check `typ`
+ * and `aud`, and so does this module, so a button value is refused as a link and a link as a button value.
+ *
+ * The value is not the credential: anyone in the channel can click. It tells which decision the click
+ * means and that we made the button for that channel; the clicker's Slack user id, checked against the
+ * gate's rule, decides whether the click counts (DESIGN.md §3). Binding team and channel means a value
+ * copied into another channel or workspace where our app also lives is refused (`slack-button-wrong-channel`).
+ */
+import { randomUUID, type webcrypto } from 'node:crypto';
+import { errors, type JWTHeaderParameters, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import {
+  type GateRef,
+  isCanonicalCompactJws,
+  isExecutionId,
+  isGateRef,
+  LINK_CLOCK_TOLERANCE_SECONDS,
+  LINK_TOKEN_ISSUER,
+  MAX_LINK_TTL_SECONDS,
+  MIN_LINK_TTL_SECONDS,
+} from '../auth/link-token';
+import type { AuthConfig } from '../auth/secret-document';
+import { AuthenticationError, ConfigurationError, ForbiddenError, ValidationError } from '../core/errors';
+import { isSlackId } from './fields';
+
+export const BUTTON_ACTIONS = ['approve', 'reject'] as const;
+export type ButtonAction = (typeof BUTTON_ACTIONS)[number];
+
+export const BUTTON_TOKEN_TYPE = 'ssm-approval-slack-button+jwt';
+export const BUTTON_TOKEN_AUDIENCE = 'ssm-approval-webhook/slack-button';
+export const BUTTON_TOKEN_VERSION = 1;
+/** Slack refuses a button whose value is longer (Block Kit button element, `value`). */
+export const MAX_BUTTON_VALUE_LENGTH = 2000;
+/** Lifetimes as for links: from a minute to 30 days. */
+export const MIN_BUTTON_TTL_SECONDS = MIN_LINK_TTL_SECONDS;
+export const MAX_BUTTON_TTL_SECONDS = MAX_LINK_TTL_SECONDS;
+
+const ALGORITHM = 'HS256';
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Where a button was posted. */
+export interface SlackPlace {
+  readonly teamId: string;
+  readonly channelId: string;
+}
+
+export interface SignButtonInput extends SlackPlace {
+  readonly executionId: string;
+  readonly gate: GateRef;
+  readonly action: ButtonAction;
+  readonly ttlSeconds: number;
+  readonly now?: Date;
+}
+
+export interface ButtonClaims extends SlackPlace {
+  readonly executionId: string;
+  readonly gate: GateRef;
+  readonly action: ButtonAction;
+  readonly issuedAt: Date;
+  readonly expiresAt: Date;
+  /** The `jti`: one id per button, for the audit log. */
+  readonly tokenId: string;
+  /** The `kid` of the key that verified the value. */
+  readonly keyId: string;
+}
+
+const isButtonAction = (value: unknown): value is ButtonAction =>
+  BUTTON_ACTIONS.includes(value as ButtonAction);
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/**
+ * One non-extractable HMAC CryptoKey per key's bytes, as link-token.ts does (its cache is private to it):
+ * importing raw bytes on every call costs about a third of a verification.
+ */
+const preparedKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+const preparedKey = (bytes: Uint8Array): Promise<webcrypto.CryptoKey> => {
+  let key = preparedKeys.get(bytes);
+  if (key === undefined) {
+    key = crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    preparedKeys.set(bytes, key);
+  }
+  return key;
+};
+
+/**
+ * Signs a button value with the active link key. Input errors are ValidationErrors (the caller's
+ * mistake); a value that would not fit Slack's 2000 characters is a ValidationError too (it cannot
+ * happen with valid input: the longest is about 900 characters, see the test).
+ */
+export async function signButtonValue(config: AuthConfig, input: SignButtonInput): Promise<string> {
+  if (!isExecutionId(input.executionId)) {
+    throw new ValidationError('invalid-execution-id', 'The execution id must be a UUID (36 characters)');
+  }
+  if (!isGateRef(input.gate)) {
+    throw new ValidationError(
+      'invalid-gate',
+      'The gate must name a step (letters, digits, _ . -) and its step execution id',
+    );
+  }
+  if (!isButtonAction(input.action)) {
+    throw new ValidationError(
+      'invalid-button-action',
+      `The action must be one of: ${BUTTON_ACTIONS.join(', ')}`,
+    );
+  }
+  if (!isSlackId(input.teamId) || !isSlackId(input.channelId)) {
+    throw new ValidationError('invalid-slack-place', 'The team id and channel id must be Slack ids');
+  }
+  const { ttlSeconds } = input;
+  if (
+    !Number.isInteger(ttlSeconds) ||
+    ttlSeconds < MIN_BUTTON_TTL_SECONDS ||
+    ttlSeconds > MAX_BUTTON_TTL_SECONDS
+  ) {
+    throw new ValidationError(
+      'invalid-button-ttl',
+      `The button lifetime must be a whole number of seconds from ${MIN_BUTTON_TTL_SECONDS} to ${MAX_BUTTON_TTL_SECONDS}`,
+    );
+  }
+  const key = config.linkKeys.get(config.activeLinkKeyId);
+  if (key === undefined) {
+    throw new ConfigurationError('The active link key id names no link key');
+  }
+  const issuedAt = epochSeconds(input.now ?? new Date());
+  const value = await new SignJWT({
+    v: BUTTON_TOKEN_VERSION,
+    gat: { n: input.gate.stepName, id: input.gate.stepExecutionId },
+    act: input.action,
+    stm: input.teamId,
+    sch: input.channelId,
+  })
+    .setProtectedHeader({ alg: ALGORITHM, kid: config.activeLinkKeyId, typ: BUTTON_TOKEN_TYPE })
+    .setIssuer(LINK_TOKEN_ISSUER)
+    .setAudience(BUTTON_TOKEN_AUDIENCE)
+    .setSubject(input.executionId)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
+    .setJti(randomUUID())
+    .sign(await preparedKey(key));
+  if (value.length > MAX_BUTTON_VALUE_LENGTH) {
+    throw new ValidationError(
+      'button-value-too-long',
+      `The button value would be ${value.length} characters; Slack takes at most ${MAX_BUTTON_VALUE_LENGTH}`,
+    );
+  }
+  return value;
+}
+
+/** Thrown by the key lookup; turned into the `unknown-key-id` AuthenticationError. */
+class UnknownKeyIdError extends Error {}
+
+const invalidButton = (cause: unknown): AuthenticationError =>
+  new AuthenticationError('invalid-slack-button', 'This button is not valid.', { cause });
+
+/**
+ * Verifies a button value from a `block_actions` payload and that it was made for the team and channel
+ * the click came from (`payload.team.id`, `payload.channel.id`). Returns the claims; throws:
+ * - AuthenticationError `invalid-slack-button` (bad signature, not a button value, malformed claims) or
+ *   `unknown-key-id` (signed with a retired key);
+ * - ForbiddenError `slack-button-expired`, or `slack-button-wrong-channel` (replayed from another channel
+ *   or workspace).
+ * Why a value is invalid is kept in `cause` for the log, never in the detail.
+ */
+export async function verifyButtonValue(
+  config: AuthConfig,
+  value: string,
+  place: SlackPlace,
+  now: Date = new Date(),
+): Promise<ButtonClaims> {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_BUTTON_VALUE_LENGTH) {
+    throw invalidButton(new Error(`value length is not within 1..${MAX_BUTTON_VALUE_LENGTH}`));
+  }
+  if (!isCanonicalCompactJws(value)) {
+    throw invalidButton(new Error('value is not in canonical compact JWS form'));
+  }
+  let payload: JWTPayload;
+  let header: JWTHeaderParameters;
+  try {
+    ({ payload, protectedHeader: header } = await jwtVerify(
+      value,
+      (protectedHeader) => {
+        const key =
+          typeof protectedHeader.kid === 'string' ? config.linkKeys.get(protectedHeader.kid) : undefined;
+        if (key === undefined) {
+          throw new UnknownKeyIdError('the "kid" header names no link key');
+        }
+        return preparedKey(key);
+      },
+      {
+        algorithms: [ALGORITHM],
+        typ: BUTTON_TOKEN_TYPE,
+        issuer: LINK_TOKEN_ISSUER,
+        audience: BUTTON_TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+        clockTolerance: LINK_CLOCK_TOLERANCE_SECONDS,
+        currentDate: now,
+      },
+    ));
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) {
+      throw new ForbiddenError(
+        'slack-button-expired',
+        'This button has expired; the approval can no longer be decided from this message.',
+        { cause: error },
+      );
+    }
+    if (error instanceof UnknownKeyIdError) {
+      throw new AuthenticationError(
+        'unknown-key-id',
+        'This button was signed with a key that is no longer accepted.',
+        { cause: error },
+      );
+    }
+    throw invalidButton(error);
+  }
+  const claims = claimsFrom(payload, header, now);
+  if (claims.teamId !== place.teamId || claims.channelId !== place.channelId) {
+    throw new ForbiddenError(
+      'slack-button-wrong-channel',
+      'This button was not posted in this channel; use the message the approval was posted with.',
+      {
+        cause: new Error(
+          claims.teamId !== place.teamId
+            ? 'the button was made for another Slack workspace'
+            : 'the button was made for another channel',
+        ),
+      },
+    );
+  }
+  return claims;
+}
+
+/** jose checked signature, typ, iss, aud and exp; this checks our own claims, strictly. */
+function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters, now: Date): ButtonClaims {
+  const problem = (text: string): AuthenticationError => invalidButton(new Error(text));
+  const { v, sub, gat, act, stm, sch, iat, exp, jti } = payload;
+  if (v !== BUTTON_TOKEN_VERSION) {
+    throw problem(`claim "v" is not ${BUTTON_TOKEN_VERSION}`);
+  }
+  if (!isExecutionId(sub)) {
+    throw problem('claim "sub" is not an execution id');
+  }
+  const raw = gat as { n?: unknown; id?: unknown } | null | undefined;
+  const gate = { stepName: raw?.n, stepExecutionId: raw?.id };
+  if (typeof raw !== 'object' || raw === null || Object.keys(raw).length !== 2 || !isGateRef(gate)) {
+    throw problem('claim "gat" is not a gate ({ n: step name, id: step execution id })');
+  }
+  if (!isButtonAction(act)) {
+    throw problem('claim "act" is not a button action');
+  }
+  if (!isSlackId(stm) || !isSlackId(sch)) {
+    throw problem('claims "stm" and "sch" are not Slack ids');
+  }
+  if (typeof jti !== 'string' || !UUID_PATTERN.test(jti)) {
+    throw problem('claim "jti" is not a UUID');
+  }
+  if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) {
+    throw problem('claims "iat" and "exp" must be whole numbers of seconds');
+  }
+  // As for links: a signer bug must not be able to make a button that works for ever.
+  const lifetime = (exp as number) - (iat as number);
+  if (lifetime <= 0 || lifetime > MAX_BUTTON_TTL_SECONDS) {
+    throw problem('claims "iat" and "exp" do not give a lifetime the signer allows');
+  }
+  if ((exp as number) - epochSeconds(now) > MAX_BUTTON_TTL_SECONDS + LINK_CLOCK_TOLERANCE_SECONDS) {
+    throw problem('claim "exp" is further from now than the longest lifetime a signer allows');
+  }
+  return {
+    executionId: sub,
+    gate,
+    action: act,
+    teamId: stm,
+    channelId: sch,
+    issuedAt: new Date((iat as number) * 1000),
+    expiresAt: new Date((exp as number) * 1000),
+    tokenId: jti,
+    keyId: header.kid as string,
+  };
+}
