@@ -88,8 +88,15 @@ const notifyGates = async (
       continue;
     }
     const route = routeFor(config, view.documentName);
-    if (!route || route.deliveries.length === 0) {
+    if (!route) {
       logger.warn('Skipped: no routing rule matches the runbook and there is no default rule', where);
+      continue;
+    }
+    if (route.deliveries.length === 0) {
+      logger.info('Skipped: the matching routing rule names no recipients (it silences this runbook)', {
+        ...where,
+        rule: route.rule,
+      });
       continue;
     }
     const notification: GateNotification = { execution: view, gate };
