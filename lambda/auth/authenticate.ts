@@ -73,7 +73,8 @@ const SCHEME = /^[^ ]*/;
  *
  * - both an Authorization header and a link token → ValidationError `ambiguous-credentials` (400): which
  *   one should be recorded as the actor is not ours to guess;
- * - `Authorization: Bearer <token>` → an API client: any action on any execution; unknown token →
+ * - `Authorization: Bearer <token>` → an API client, within its scope (the action here, the runbook once the
+ *   execution is read: ForbiddenError `scope-action` / `scope-runbook`); unknown token →
  *   AuthenticationError `invalid-api-token`; another scheme → AuthenticationError `unsupported-auth-scheme`;
  * - a link token → verified (see verifyLinkToken), then it must name this execution and allow this action
  *   (`signal` never) → ForbiddenError `link-wrong-execution` / `link-wrong-action`;

@@ -11,10 +11,19 @@ export const LINE_BREAK = /\r\n|[\n\r\u2028\u2029\u0085]/u;
 export const LINE_BREAKS = /\r\n|[\n\r\u2028\u2029\u0085]/gu;
 /** Control characters other than line breaks (tabs become a space first). */
 export const OTHER_CONTROLS = /\p{Cc}/gu;
+/** Invisible format characters (zero-width space and joiners, word joiner, byte order mark, …). */
+export const FORMAT_CHARACTERS = /\p{Cf}/gu;
 
-/** Removes what must never reach a reader: bidi controls and control characters; a tab becomes a space. */
+/**
+ * Removes what must never reach a reader: bidi controls, control characters and invisible format
+ * characters (which can hide text, or make two strings look alike); a tab becomes a space.
+ */
 export const withoutControls = (text: string): string =>
-  text.replace(BIDI_CONTROLS, '').replace(/\t/g, ' ').replace(OTHER_CONTROLS, '');
+  text
+    .replace(BIDI_CONTROLS, '')
+    .replace(/\t/g, ' ')
+    .replace(OTHER_CONTROLS, '')
+    .replace(FORMAT_CHARACTERS, '');
 
 /**
  * Text fit for one line, such as an e-mail subject or a chat title: line breaks, tabs and runs of

@@ -73,7 +73,12 @@ export const alreadyDoneResponse = (
   result: SignalResult | StopResult,
   state: Extract<GateState, { kind: 'already' }>,
 ): WebhookResult => {
-  const action = result.action === 'signal' ? 'approve' : result.action;
+  const action =
+    result.action !== 'signal'
+      ? result.action
+      : 'signalType' in result && result.signalType === 'Reject'
+        ? 'reject'
+        : 'approve';
   const gateName = state.gate?.stepName;
   if (format === 'html') {
     return htmlResponse(

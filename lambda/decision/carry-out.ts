@@ -2,8 +2,11 @@
  * One decision, carried out so that its answer is true (DESIGN.md §3, "Truthful answers"):
  * 1. read the execution: an API client's scope must cover its runbook, and the gate a step-bound link
  *    names must be the waiting one; the target gate is remembered for step 4;
- * 2. send the mutating call, within the request's budget, recording whether any attempt may have
- *    reached SSM without an answer;
+ * 2. send the mutating call, within the request's budget, once per attempt and with no retry inside
+ *    the SDK: Approve names only the execution, so an SDK retry of an applied Approve would decide
+ *    whichever gate waits next. A new attempt is made only after one that provably did nothing (the
+ *    connection was never made, or SSM throttled it), and only after reading the execution again: the
+ *    gate aimed at must still be the one waiting;
  * 3. SSM accepted: done;
  * 4. SSM's answer was lost, or a retry was refused as "not accepted now": read the execution again and
  *    answer from it: applied (200), already so (200, nothing more to do), decided otherwise (409), or
@@ -16,15 +19,50 @@ import type { LinkAction } from '../auth/link-token';
 import { DecidedOtherwiseError, OutcomeUnknownError } from '../core/errors';
 import { readExecution } from '../core/ssm-requests';
 import type { ExecutionView } from '../gate/execution-view';
-import { assessGate, type GateState } from '../gate/gate-check';
-import { sendTracked } from './attempts';
+import { assessGate, type GateState, whereNow } from '../gate/gate-check';
+import { type Sent, sendTracked } from './attempts';
 import {
   AFTER_FIRST_READ_RESERVE_MS,
   AFTER_MUTATION_RESERVE_MS,
   ANSWER_RESERVE_MS,
   type Budget,
 } from './budget';
-import { type Intent, judge } from './outcome';
+import { type Intent, judge, targetGate } from './outcome';
+
+/** Attempts at the mutating call, each made only after the previous one provably did nothing. */
+export const MAX_MUTATION_ATTEMPTS = 3;
+
+/** SSM's 4xx answers that mean "not now, nothing done": worth another attempt after a pause. */
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'Throttling',
+]);
+
+/** The attempt did nothing: the connection was never made, or SSM throttled it. */
+const provablyNothingDone = (sent: Extract<Sent<unknown>, { ok: false }>): boolean => {
+  const last = sent.attempts.at(-1);
+  return (
+    !sent.maybeApplied &&
+    (last === 'not-sent' ||
+      (last === 'refused' && sent.error instanceof SSMServiceException && THROTTLED.has(sent.error.name)))
+  );
+};
+
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 /** SSM's answers to a decision that the execution's state no longer takes. */
 const REFUSED_NOW = new Set(['InvalidAutomationSignalException', 'InvalidAutomationStatusUpdateException']);
@@ -38,12 +76,18 @@ export type DecisionOutcome =
   | Extract<GateState, { kind: 'already' }>;
 
 export interface DecisionRequest {
+  /** Reads the execution (with the SDK's retries). */
   readonly client: SSMClient;
+  /**
+   * Sends the mutating call: a client with `maxAttempts: 1`, so that the SDK never repeats a call that
+   * may have been applied. @default client
+   */
+  readonly mutationClient?: SSMClient;
   readonly executionId: string;
   readonly identity: Identity;
   readonly intent: Intent;
-  /** The SendAutomationSignal or StopAutomationExecution command, built by the caller. */
-  readonly command: object;
+  /** Builds the SendAutomationSignal or StopAutomationExecution command (a fresh one per attempt). */
+  readonly command: () => object;
   readonly budget: Budget;
 }
 
@@ -88,7 +132,31 @@ export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcom
     const state = assessGate(before, intent.action as LinkAction, gate);
     if (state.kind === 'already') return state;
   }
-  const sent = await sendTracked(client, request.command, budget.signal(AFTER_MUTATION_RESERVE_MS));
+  const mutationClient = request.mutationClient ?? client;
+  const target = targetGate(before, gate?.stepExecutionId);
+  let sent = await sendTracked(mutationClient, request.command(), budget.signal(AFTER_MUTATION_RESERVE_MS));
+  for (
+    let attempt = 2;
+    !sent.ok && attempt <= MAX_MUTATION_ATTEMPTS && provablyNothingDone(sent);
+    attempt += 1
+  ) {
+    const signal = budget.signal(AFTER_MUTATION_RESERVE_MS);
+    await pause(100 * 2 ** attempt, signal);
+    if (signal.aborted) break;
+    // Nothing was done, but time passed: the gate aimed at must still be the one waiting.
+    const now = await readExecution(client, executionId, budget.signal(AFTER_MUTATION_RESERVE_MS));
+    if (gate !== undefined) {
+      const state = assessGate(now, intent.action as LinkAction, gate);
+      if (state.kind === 'already') return state;
+    } else if (target !== undefined && targetGate(now)?.stepExecutionId !== target.stepExecutionId) {
+      throw new DecidedOtherwiseError(
+        'decided-otherwise',
+        `Your decision was not applied: the approval step ${target.stepName} stopped waiting before it could be sent; ${whereNow(now)}.`,
+        { cause: sent.error },
+      );
+    }
+    sent = await sendTracked(mutationClient, request.command(), signal);
+  }
   if (sent.ok) return { kind: 'sent', ...requestIdOf(sent.output) };
   const refusedNow = sent.error instanceof SSMServiceException && REFUSED_NOW.has(sent.error.name);
   if (!sent.maybeApplied && !refusedNow) throw sent.error;

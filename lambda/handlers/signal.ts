@@ -14,9 +14,11 @@ import { carryOut } from '../decision/carry-out';
 import { httpHandler } from '../middleware/chain';
 
 const ssm = createSsmClient();
+/** The mutating call is never repeated by the SDK (see lambda/decision/carry-out.ts). */
+const ssmOnce = createSsmClient({ maxAttempts: 1 });
 
 export const signalRoute =
-  (client: SSMClient) =>
+  (client: SSMClient, mutationClient: SSMClient = client) =>
   async (
     event: WebhookEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
@@ -35,7 +37,8 @@ export const signalRoute =
         signalType: input.SignalType,
         payloadValue: Object.values(input.Payload ?? {})[0]?.[0],
       },
-      command: new SendAutomationSignalCommand(input),
+      command: () => new SendAutomationSignalCommand(input),
+      mutationClient,
       budget: budgetOf(context, options?.signal),
     });
     if (state.kind === 'already') {
@@ -50,4 +53,6 @@ export const signalRoute =
     });
   };
 
-export const handler = httpHandler(signalRoute(ssm), { authenticateWith: authConfigFromEnvironment });
+export const handler = httpHandler(signalRoute(ssm, ssmOnce), {
+  authenticateWith: authConfigFromEnvironment,
+});

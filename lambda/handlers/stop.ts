@@ -13,9 +13,11 @@ import { carryOut } from '../decision/carry-out';
 import { httpHandler } from '../middleware/chain';
 
 const ssm = createSsmClient();
+/** The mutating call is never repeated by the SDK (see lambda/decision/carry-out.ts). */
+const ssmOnce = createSsmClient({ maxAttempts: 1 });
 
 export const stopRoute =
-  (client: SSMClient) =>
+  (client: SSMClient, mutationClient: SSMClient = client) =>
   async (
     event: WebhookEvent,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
@@ -29,7 +31,8 @@ export const stopRoute =
       executionId,
       identity,
       intent: { action: 'stop', stopType: result.stopType },
-      command: new StopAutomationExecutionCommand(input),
+      command: () => new StopAutomationExecutionCommand(input),
+      mutationClient,
       budget: budgetOf(context, options?.signal),
     });
     if (state.kind === 'already') {
@@ -40,4 +43,4 @@ export const stopRoute =
     return decisionResponse(responseFormatFor(event), result, { recordedFor: identity.name, at: new Date() });
   };
 
-export const handler = httpHandler(stopRoute(ssm), { authenticateWith: authConfigFromEnvironment });
+export const handler = httpHandler(stopRoute(ssm, ssmOnce), { authenticateWith: authConfigFromEnvironment });

@@ -222,6 +222,10 @@ function validateApiUrl(value: unknown): string {
   if (url.username !== '' || url.password !== '')
     fail('"apiUrl" must not contain user info (user:password@)');
   if (/[?#]/.test(value)) fail('"apiUrl" must not have a query or a fragment: links are built below it');
+  // Links carry their token in the URL: never over plain http, but for a local run on this machine.
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname)) {
+    fail(`"apiUrl" must be an https:// URL (http:// only for ${LOOPBACK_HOSTS.join(', ')}, for local runs)`);
+  }
   return value.replace(/\/+$/, '');
 }
 
@@ -259,6 +263,12 @@ function validateWebhookUrl(path: string, value: unknown): string {
   }
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.includes(url.hostname)) {
     fail(`"${path}" must be an https:// URL (http:// only for ${LOOPBACK_HOSTS.join(', ')}, for local runs)`);
+  }
+  // The URL lands in the function's environment and the template: no credential may ride in it.
+  if (url.search !== '' || url.hash !== '') {
+    fail(
+      `"${path}" must not have a query or a fragment: a secret there would sit in the template; the requests are signed instead`,
+    );
   }
   return value;
 }

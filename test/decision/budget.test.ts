@@ -76,10 +76,11 @@ describe('carryOut under a frozen SSM', () => {
       executionId: EXECUTION_ID,
       identity: jira,
       intent: { action: 'approve' },
-      command: new SendAutomationSignalCommand({
-        AutomationExecutionId: EXECUTION_ID,
-        SignalType: 'Approve',
-      }),
+      command: () =>
+        new SendAutomationSignalCommand({
+          AutomationExecutionId: EXECUTION_ID,
+          SignalType: 'Approve',
+        }),
       // 3 s left: the signal call is aborted when 2.5 s remain, the read after it gets the rest.
       budget: budgetOf({ getRemainingTimeInMillis: () => 3_000 }),
     }).catch((e: unknown) => e);
@@ -103,10 +104,11 @@ describe('carryOut under a frozen SSM', () => {
       executionId: EXECUTION_ID,
       identity: jira,
       intent: { action: 'approve' },
-      command: new SendAutomationSignalCommand({
-        AutomationExecutionId: EXECUTION_ID,
-        SignalType: 'Approve',
-      }),
+      command: () =>
+        new SendAutomationSignalCommand({
+          AutomationExecutionId: EXECUTION_ID,
+          SignalType: 'Approve',
+        }),
       budget: budgetOf({ getRemainingTimeInMillis: () => 10_000 }),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AutomationExecutionNotFoundException);

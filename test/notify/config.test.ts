@@ -17,7 +17,7 @@ const full = {
   apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com/',
   signalRoleArn: SIGNAL_ROLE_ARN,
   email: { from: 'approvals@example.com' },
-  webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm?team=ops' } },
+  webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm/ops' } },
   rules: [
     { runbooks: ['Deploy-*', 'Patch?'], email: ['sre@example.com'], webhooks: ['change-board'] },
     { runbooks: ['Sandbox-*'] },
@@ -39,7 +39,7 @@ describe('validateNotifierConfig', () => {
       apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
       signalRoleArn: SIGNAL_ROLE_ARN,
       email: { from: 'approvals@example.com' },
-      webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm?team=ops' } },
+      webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm/ops' } },
       rules: [
         { runbooks: ['Deploy-*', 'Patch?'], email: ['sre@example.com'], webhooks: ['change-board'] },
         { runbooks: ['Sandbox-*'] },
@@ -196,6 +196,16 @@ describe('validateNotifierConfig', () => {
       'a plain http webhook URL to a remote host',
       withProperty('webhooks', { 'change-board': { url: 'http://hooks.example.com/ssm' } }),
       '"webhooks.change-board.url" must be an https:// URL (http:// only for 127.0.0.1, localhost, [::1], for local runs)',
+    ],
+    [
+      'a webhook URL with a query (a secret there would sit in the template)',
+      withProperty('webhooks', { 'change-board': { url: 'https://hooks.example.com/ssm?sig=s3cr3t' } }),
+      '"webhooks.change-board.url" must not have a query or a fragment: a secret there would sit in the template; the requests are signed instead',
+    ],
+    [
+      'a plain http apiUrl to a remote host (links carry tokens)',
+      withProperty('apiUrl', 'http://api.example.com/'),
+      '"apiUrl" must be an https:// URL (http:// only for 127.0.0.1, localhost, [::1], for local runs)',
     ],
     [
       'a webhook URL with user info',
@@ -430,7 +440,7 @@ describe('validateNotifierRouting', () => {
     const { apiUrl: _apiUrl, signalRoleArn: _signalRoleArn, ...routing } = full;
     expect(validateNotifierRouting(routing)).toEqual({
       email: { from: 'approvals@example.com' },
-      webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm?team=ops' } },
+      webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm/ops' } },
       rules: [
         { runbooks: ['Deploy-*', 'Patch?'], email: ['sre@example.com'], webhooks: ['change-board'] },
         { runbooks: ['Sandbox-*'] },
