@@ -61,11 +61,16 @@ describe('concurrent invocations', () => {
     expect(results.map((r) => [r.inFlightAtStart, r.inFlightAtEnd])).toEqual(
       Array.from({ length: 20 }, () => [1, 1]),
     );
-    // More instances under load, never more than the cap: the warm one and three cold starts.
+    // More instances under load, never more than the cap. How many of the three cold starts finish before
+    // the queue drains depends on the machine's load (a cold start is CPU work): at least one, at most three.
     const streams = new Set(results.map((r) => r.logStreamName));
-    expect(streams.size).toBe(4);
-    expect(new Set(results.map((r) => r.threadId)).size).toBe(4);
-    expect(pool.stats()).toEqual({ instances: 4, busy: 0, queued: 0, coldStarts: 4 });
+    expect(streams.size).toBeGreaterThanOrEqual(2);
+    expect(streams.size).toBeLessThanOrEqual(4);
+    expect(new Set(results.map((r) => r.threadId)).size).toBe(streams.size);
+    const stats = pool.stats();
+    expect(stats).toMatchObject({ busy: 0, queued: 0 });
+    expect(stats.instances).toBeLessThanOrEqual(4);
+    expect(stats.coldStarts).toBe(stats.instances);
     for (const stream of streams) expect(stream).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
 
     // Every line carries the request id of the invocation that wrote it, in the instance that ran it.
