@@ -48,7 +48,12 @@ export const problemResponse = (problem: Problem, format: ResponseFormat): Webho
 export const decisionResponse = (
   format: ResponseFormat,
   result: SignalResult | StopResult,
-  seen: { readonly recordedFor: string; readonly comment?: string; readonly at: Date },
+  seen: {
+    readonly recordedFor: string;
+    readonly comment?: string;
+    readonly at: Date;
+    readonly approvalsNeeded?: number;
+  },
 ): WebhookResult =>
   format === 'html'
     ? htmlResponse(

@@ -18,7 +18,7 @@ import { authorizeApiRunbook, type Identity } from '../auth/authenticate';
 import type { LinkAction } from '../auth/link-token';
 import { DecidedOtherwiseError, OutcomeUnknownError } from '../core/errors';
 import { readExecution } from '../core/ssm-requests';
-import type { ExecutionView } from '../gate/execution-view';
+import type { ExecutionView, GateView } from '../gate/execution-view';
 import { assessGate, type GateState, whereNow } from '../gate/gate-check';
 import { type Sent, sendTracked } from './attempts';
 import {
@@ -68,10 +68,10 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
 const REFUSED_NOW = new Set(['InvalidAutomationSignalException', 'InvalidAutomationStatusUpdateException']);
 
 export type DecisionOutcome =
-  /** SSM accepted the call. */
-  | { readonly kind: 'sent'; readonly ssmRequestId?: string }
+  /** SSM accepted the call. `gate`: the approval step it aimed at, as read before. */
+  | { readonly kind: 'sent'; readonly ssmRequestId?: string; readonly gate?: GateView }
   /** SSM's answer was lost, and the execution shows the decision: it was applied. */
-  | { readonly kind: 'applied'; readonly ssmRequestId?: string }
+  | { readonly kind: 'applied'; readonly ssmRequestId?: string; readonly gate?: GateView }
   /** The execution already showed this decision, made before this request: nothing more was done. */
   | Extract<GateState, { kind: 'already' }>;
 
@@ -157,7 +157,7 @@ export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcom
     }
     sent = await sendTracked(mutationClient, request.command(), signal);
   }
-  if (sent.ok) return { kind: 'sent', ...requestIdOf(sent.output) };
+  if (sent.ok) return { kind: 'sent', ...requestIdOf(sent.output), ...(target ? { gate: target } : {}) };
   const refusedNow = sent.error instanceof SSMServiceException && REFUSED_NOW.has(sent.error.name);
   if (!sent.maybeApplied && !refusedNow) throw sent.error;
 

@@ -49,6 +49,9 @@ export const signalRoute =
     return decisionResponse(responseFormatFor(event), result, {
       recordedFor: identity.name,
       at: new Date(),
+      ...(state.gate && state.gate.minRequiredApprovals > 1
+        ? { approvalsNeeded: state.gate.minRequiredApprovals }
+        : {}),
       ...(userComment === undefined ? {} : { comment: userComment }),
     });
   };

@@ -20,6 +20,11 @@ export interface ResultOutcome {
   readonly stopType?: 'Cancel' | 'Complete';
   /** For signal: the signal type sent. */
   readonly signalType?: string;
+  /**
+   * For approve: the approvals the step needs (its MinRequiredApprovals) when more than one: the step
+   * may still wait after this approval, so the page does not say the runbook continues.
+   */
+  readonly approvalsNeeded?: number;
 }
 
 export interface ResultPageInput {
@@ -50,6 +55,13 @@ const resultWords = (action: ResultAction, outcome: ResultOutcome): ResultWords 
       heading: words.doneHeading,
       label: 'Stop (complete)',
       done: 'Stopped. Systems Manager accepted the request to stop the execution as Complete.',
+    };
+  }
+  if (action === 'approve' && outcome.approvalsNeeded !== undefined && outcome.approvalsNeeded > 1) {
+    return {
+      heading: 'Approval recorded',
+      label: words.label,
+      done: `Your approval was recorded. This approval step needs ${outcome.approvalsNeeded} approvals from different approvers; the runbook continues once they are in.`,
     };
   }
   return { heading: words.doneHeading, label: words.label, done: words.done };

@@ -63,13 +63,13 @@ const run = (client: SSMClient) =>
 
 it('sends again after a connection that was never made, once it has read that the gate still waits', async () => {
   const { client, log } = scripted([AT_STAGING], [refused, () => ({})]);
-  expect(await run(client)).toEqual({ kind: 'sent' });
+  expect(await run(client)).toMatchObject({ kind: 'sent', gate: { stepName: 'ApproveStaging' } });
   expect(log).toEqual(['read', 'signal', 'read', 'signal']);
 });
 
 it('sends again after SSM throttled it', async () => {
   const { client, log } = scripted([AT_STAGING], [throttled, throttled, () => ({})]);
-  expect(await run(client)).toEqual({ kind: 'sent' });
+  expect(await run(client)).toMatchObject({ kind: 'sent', gate: { stepName: 'ApproveStaging' } });
   expect(log).toEqual(['read', 'signal', 'read', 'signal', 'read', 'signal']);
 });
 

@@ -371,3 +371,18 @@ describe('statusLine', () => {
     expect(statusLine(418)).toBe('Error 418');
   });
 });
+
+describe('an approval of a step that needs several', () => {
+  it('does not say the runbook continues', () => {
+    const document = renderResultPage({
+      executionId: '0b7e4c1a-3f2d-4e8b-9a61-2c5d8f0e1a22',
+      action: 'approve',
+      outcome: { approvalsNeeded: 2 },
+    });
+    expect(document).toContain('<h1>Approval recorded</h1>');
+    expect(document).toContain(
+      '<p>Your approval was recorded. This approval step needs 2 approvals from different approvers; the runbook continues once they are in.</p>',
+    );
+    expect(document).not.toContain('The runbook continues.');
+  });
+});
