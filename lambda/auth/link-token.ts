@@ -11,10 +11,21 @@
  * `webhook`), recorded with the decision. Links without `gat` (made by `npm run link`) act on whichever
  * approval step waits.
  */
-import { randomUUID, type webcrypto } from 'node:crypto';
-import { errors, type JWTHeaderParameters, type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import { AuthenticationError, ConfigurationError, ForbiddenError, ValidationError } from '../core/errors';
+import type { JWTHeaderParameters, JWTPayload } from 'jose';
+import { AuthenticationError, ForbiddenError, ValidationError } from '../core/errors';
+import {
+  epochSeconds,
+  isCanonicalCompactJws,
+  type JwsKind,
+  KEY_RING_CLOCK_TOLERANCE_SECONDS,
+  KEY_RING_ISSUER,
+  KeyRingJwsError,
+  signWithKeyRing,
+  verifyWithKeyRing,
+} from './key-ring-jws';
 import type { AuthConfig } from './secret-document';
+
+export { isCanonicalCompactJws };
 
 export const LINK_ACTIONS = ['approve', 'reject', 'stop'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
@@ -22,22 +33,24 @@ export type LinkAction = (typeof LINK_ACTIONS)[number];
 export type MutatingAction = LinkAction | 'signal';
 
 export const LINK_TOKEN_TYPE = 'ssm-approval-link+jwt';
-export const LINK_TOKEN_ISSUER = 'ssm-approval-webhook';
+export const LINK_TOKEN_ISSUER = KEY_RING_ISSUER;
 export const LINK_TOKEN_AUDIENCE = 'ssm-approval-webhook/link';
 export const LINK_TOKEN_VERSION = 1;
 export const MIN_LINK_TTL_SECONDS = 60;
 export const MAX_LINK_TTL_SECONDS = 30 * 24 * 60 * 60;
 /** Tokens longer than this are refused unparsed; a real one is well under 1.5 KB (see the test). */
 export const MAX_LINK_TOKEN_LENGTH = 2048;
-/**
- * A link is still accepted up to 5 s after its `exp`: the signer's clock (an operator's laptop running
- * `npm run link`) sets `exp`, Lambda's clock checks it. Five seconds covers ordinary NTP drift and changes
- * nothing that matters for links that live minutes to days.
- */
-export const LINK_CLOCK_TOLERANCE_SECONDS = 5;
+/** A link is still accepted up to 5 s after its `exp` (see KEY_RING_CLOCK_TOLERANCE_SECONDS). */
+export const LINK_CLOCK_TOLERANCE_SECONDS = KEY_RING_CLOCK_TOLERANCE_SECONDS;
+
+const LINK_KIND: JwsKind = {
+  typ: LINK_TOKEN_TYPE,
+  audience: LINK_TOKEN_AUDIENCE,
+  maxLength: MAX_LINK_TOKEN_LENGTH,
+  noun: 'token',
+};
 export const MAX_APPROVER_LENGTH = 128;
 
-const ALGORITHM = 'HS256';
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /**
  * The label is shown on the confirmation page and written into the SSM comment and the audit log, so
@@ -116,24 +129,7 @@ export const isApproverLabel = (value: unknown): value is string =>
 export const isExecutionId = (value: unknown): value is string =>
   typeof value === 'string' && UUID_PATTERN.test(value);
 
-const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-
 /** Signs a link token with the active key. Input errors are ValidationErrors (the caller's mistake). */
-/**
- * Raw key bytes make jose import the key into WebCrypto again on every call; a CryptoKey imported once
- * per key (while the cached secret keeps the same bytes) makes verifying about a third faster
- * (npm run bench). Not extractable, usable only for HMAC-SHA256.
- */
-const preparedKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
-const preparedKey = (bytes: Uint8Array): Promise<webcrypto.CryptoKey> => {
-  let key = preparedKeys.get(bytes);
-  if (key === undefined) {
-    key = crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-    preparedKeys.set(bytes, key);
-  }
-  return key;
-};
-
 export async function signLinkToken(config: AuthConfig, input: SignLinkInput): Promise<string> {
   if (!isExecutionId(input.executionId)) {
     throw new ValidationError('invalid-execution-id', 'The execution id must be a UUID (36 characters)');
@@ -173,42 +169,21 @@ export async function signLinkToken(config: AuthConfig, input: SignLinkInput): P
       `The channel must be one of: ${LINK_CHANNELS.join(', ')}`,
     );
   }
-  const key = config.linkKeys.get(config.activeLinkKeyId);
-  if (key === undefined) {
-    throw new ConfigurationError('The active link key id names no link key');
-  }
-  const issuedAt = epochSeconds(input.now ?? new Date());
-  return new SignJWT({
-    v: LINK_TOKEN_VERSION,
-    act: [...input.actions],
-    apr: input.approver,
-    ...(input.gate === undefined ? {} : { gat: { n: input.gate.stepName, id: input.gate.stepExecutionId } }),
-    ...(input.channel === undefined ? {} : { chn: input.channel }),
-  })
-    .setProtectedHeader({ alg: ALGORITHM, kid: config.activeLinkKeyId, typ: LINK_TOKEN_TYPE })
-    .setIssuer(LINK_TOKEN_ISSUER)
-    .setAudience(LINK_TOKEN_AUDIENCE)
-    .setSubject(input.executionId)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + ttlSeconds)
-    .setJti(randomUUID())
-    .sign(await preparedKey(key));
+  return signWithKeyRing(config, LINK_KIND, {
+    subject: input.executionId,
+    claims: {
+      v: LINK_TOKEN_VERSION,
+      act: [...input.actions],
+      apr: input.approver,
+      ...(input.gate === undefined
+        ? {}
+        : { gat: { n: input.gate.stepName, id: input.gate.stepExecutionId } }),
+      ...(input.channel === undefined ? {} : { chn: input.channel }),
+    },
+    ttlSeconds,
+    ...(input.now ? { now: input.now } : {}),
+  });
 }
-
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
-/**
- * One token, one spelling: base64url without padding or white space, and each segment exactly as
- * re-encoding its bytes gives it. Decoders ignore the unused low bits of a segment's last character
- * and skip padding and spaces, so without this check one signed token would have several spellings
- * that all verify (and would slip past anything that compares or records tokens as strings).
- */
-export const isCanonicalCompactJws = (token: string): boolean =>
-  COMPACT_JWS.test(token) &&
-  token.split('.').every((segment) => Buffer.from(segment, 'base64url').toString('base64url') === segment);
-
-/** Thrown by the key lookup; turned into the `unknown-key-id` AuthenticationError. */
-class UnknownKeyIdError extends Error {}
 
 const invalidToken = (cause: unknown): AuthenticationError =>
   new AuthenticationError('invalid-link-token', 'The link is not valid. Ask for a new link.', { cause });
@@ -224,48 +199,26 @@ export async function verifyLinkToken(
   token: string,
   now: Date = new Date(),
 ): Promise<LinkClaims> {
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_LINK_TOKEN_LENGTH) {
-    throw invalidToken(new Error(`token length is not within 1..${MAX_LINK_TOKEN_LENGTH}`));
-  }
-  if (!isCanonicalCompactJws(token)) {
-    throw invalidToken(new Error('token is not in canonical compact JWS form'));
-  }
-  let payload: JWTPayload;
-  let header: JWTHeaderParameters;
+  let verified: Awaited<ReturnType<typeof verifyWithKeyRing>>;
   try {
-    ({ payload, protectedHeader: header } = await jwtVerify(
-      token,
-      (protectedHeader) => {
-        const key =
-          typeof protectedHeader.kid === 'string' ? config.linkKeys.get(protectedHeader.kid) : undefined;
-        if (key === undefined) {
-          throw new UnknownKeyIdError('the "kid" header names no link key');
-        }
-        return preparedKey(key);
-      },
-      {
-        algorithms: [ALGORITHM],
-        typ: LINK_TOKEN_TYPE,
-        issuer: LINK_TOKEN_ISSUER,
-        audience: LINK_TOKEN_AUDIENCE,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        clockTolerance: LINK_CLOCK_TOLERANCE_SECONDS,
-        currentDate: now,
-      },
-    ));
+    verified = await verifyWithKeyRing(config, LINK_KIND, token, now);
   } catch (error) {
-    if (error instanceof errors.JWTExpired) {
-      throw new ForbiddenError('link-expired', 'The link has expired. Ask for a new link.', { cause: error });
+    if (!(error instanceof KeyRingJwsError)) throw error;
+    if (error.failure === 'expired') {
+      throw new ForbiddenError('link-expired', 'The link has expired. Ask for a new link.', {
+        cause: error.cause,
+      });
     }
-    if (error instanceof UnknownKeyIdError) {
+    if (error.failure === 'unknown-key') {
       throw new AuthenticationError(
         'unknown-key-id',
         'The link was signed with a key that is no longer accepted. Ask for a new link.',
-        { cause: error },
+        { cause: error.cause },
       );
     }
-    throw invalidToken(error);
+    throw invalidToken(error.cause);
   }
+  const { payload, header } = verified;
   return claimsFrom(payload, header, now);
 }
 

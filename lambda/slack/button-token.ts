@@ -14,20 +14,24 @@
  * gate's rule, decides whether the click counts (DESIGN.md §3). Binding team and channel means a value
  * copied into another channel or workspace where our app also lives is refused (`slack-button-wrong-channel`).
  */
-import { randomUUID, type webcrypto } from 'node:crypto';
-import { errors, type JWTHeaderParameters, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type { JWTHeaderParameters, JWTPayload } from 'jose';
+import {
+  epochSeconds,
+  type JwsKind,
+  KeyRingJwsError,
+  signWithKeyRing,
+  verifyWithKeyRing,
+} from '../auth/key-ring-jws';
 import {
   type GateRef,
-  isCanonicalCompactJws,
   isExecutionId,
   isGateRef,
   LINK_CLOCK_TOLERANCE_SECONDS,
-  LINK_TOKEN_ISSUER,
   MAX_LINK_TTL_SECONDS,
   MIN_LINK_TTL_SECONDS,
 } from '../auth/link-token';
 import type { AuthConfig } from '../auth/secret-document';
-import { AuthenticationError, ConfigurationError, ForbiddenError, ValidationError } from '../core/errors';
+import { AuthenticationError, ForbiddenError, ValidationError } from '../core/errors';
 import { isSlackId } from './fields';
 
 export const BUTTON_ACTIONS = ['approve', 'reject'] as const;
@@ -42,8 +46,14 @@ export const MAX_BUTTON_VALUE_LENGTH = 2000;
 export const MIN_BUTTON_TTL_SECONDS = MIN_LINK_TTL_SECONDS;
 export const MAX_BUTTON_TTL_SECONDS = MAX_LINK_TTL_SECONDS;
 
-const ALGORITHM = 'HS256';
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+const BUTTON_KIND: JwsKind = {
+  typ: BUTTON_TOKEN_TYPE,
+  audience: BUTTON_TOKEN_AUDIENCE,
+  maxLength: MAX_BUTTON_VALUE_LENGTH,
+  noun: 'value',
+};
 
 /** Where a button was posted. */
 export interface SlackPlace {
@@ -73,22 +83,6 @@ export interface ButtonClaims extends SlackPlace {
 
 const isButtonAction = (value: unknown): value is ButtonAction =>
   BUTTON_ACTIONS.includes(value as ButtonAction);
-
-const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
-
-/**
- * One non-extractable HMAC CryptoKey per key's bytes, as link-token.ts does (its cache is private to it):
- * importing raw bytes on every call costs about a third of a verification.
- */
-const preparedKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
-const preparedKey = (bytes: Uint8Array): Promise<webcrypto.CryptoKey> => {
-  let key = preparedKeys.get(bytes);
-  if (key === undefined) {
-    key = crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-    preparedKeys.set(bytes, key);
-  }
-  return key;
-};
 
 /**
  * Signs a button value with the active link key. Input errors are ValidationErrors (the caller's
@@ -125,26 +119,18 @@ export async function signButtonValue(config: AuthConfig, input: SignButtonInput
       `The button lifetime must be a whole number of seconds from ${MIN_BUTTON_TTL_SECONDS} to ${MAX_BUTTON_TTL_SECONDS}`,
     );
   }
-  const key = config.linkKeys.get(config.activeLinkKeyId);
-  if (key === undefined) {
-    throw new ConfigurationError('The active link key id names no link key');
-  }
-  const issuedAt = epochSeconds(input.now ?? new Date());
-  const value = await new SignJWT({
-    v: BUTTON_TOKEN_VERSION,
-    gat: { n: input.gate.stepName, id: input.gate.stepExecutionId },
-    act: input.action,
-    stm: input.teamId,
-    sch: input.channelId,
-  })
-    .setProtectedHeader({ alg: ALGORITHM, kid: config.activeLinkKeyId, typ: BUTTON_TOKEN_TYPE })
-    .setIssuer(LINK_TOKEN_ISSUER)
-    .setAudience(BUTTON_TOKEN_AUDIENCE)
-    .setSubject(input.executionId)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + ttlSeconds)
-    .setJti(randomUUID())
-    .sign(await preparedKey(key));
+  const value = await signWithKeyRing(config, BUTTON_KIND, {
+    subject: input.executionId,
+    claims: {
+      v: BUTTON_TOKEN_VERSION,
+      gat: { n: input.gate.stepName, id: input.gate.stepExecutionId },
+      act: input.action,
+      stm: input.teamId,
+      sch: input.channelId,
+    },
+    ttlSeconds,
+    ...(input.now ? { now: input.now } : {}),
+  });
   if (value.length > MAX_BUTTON_VALUE_LENGTH) {
     throw new ValidationError(
       'button-value-too-long',
@@ -153,9 +139,6 @@ export async function signButtonValue(config: AuthConfig, input: SignButtonInput
   }
   return value;
 }
-
-/** Thrown by the key lookup; turned into the `unknown-key-id` AuthenticationError. */
-class UnknownKeyIdError extends Error {}
 
 const invalidButton = (cause: unknown): AuthenticationError =>
   new AuthenticationError('invalid-slack-button', 'This button is not valid.', { cause });
@@ -175,52 +158,28 @@ export async function verifyButtonValue(
   place: SlackPlace,
   now: Date = new Date(),
 ): Promise<ButtonClaims> {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_BUTTON_VALUE_LENGTH) {
-    throw invalidButton(new Error(`value length is not within 1..${MAX_BUTTON_VALUE_LENGTH}`));
-  }
-  if (!isCanonicalCompactJws(value)) {
-    throw invalidButton(new Error('value is not in canonical compact JWS form'));
-  }
-  let payload: JWTPayload;
-  let header: JWTHeaderParameters;
+  let verified: Awaited<ReturnType<typeof verifyWithKeyRing>>;
   try {
-    ({ payload, protectedHeader: header } = await jwtVerify(
-      value,
-      (protectedHeader) => {
-        const key =
-          typeof protectedHeader.kid === 'string' ? config.linkKeys.get(protectedHeader.kid) : undefined;
-        if (key === undefined) {
-          throw new UnknownKeyIdError('the "kid" header names no link key');
-        }
-        return preparedKey(key);
-      },
-      {
-        algorithms: [ALGORITHM],
-        typ: BUTTON_TOKEN_TYPE,
-        issuer: LINK_TOKEN_ISSUER,
-        audience: BUTTON_TOKEN_AUDIENCE,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        clockTolerance: LINK_CLOCK_TOLERANCE_SECONDS,
-        currentDate: now,
-      },
-    ));
+    verified = await verifyWithKeyRing(config, BUTTON_KIND, value, now);
   } catch (error) {
-    if (error instanceof errors.JWTExpired) {
+    if (!(error instanceof KeyRingJwsError)) throw error;
+    if (error.failure === 'expired') {
       throw new ForbiddenError(
         'slack-button-expired',
         'This button has expired; the approval can no longer be decided from this message.',
-        { cause: error },
+        { cause: error.cause },
       );
     }
-    if (error instanceof UnknownKeyIdError) {
+    if (error.failure === 'unknown-key') {
       throw new AuthenticationError(
         'unknown-key-id',
         'This button was signed with a key that is no longer accepted.',
-        { cause: error },
+        { cause: error.cause },
       );
     }
-    throw invalidButton(error);
+    throw invalidButton(error.cause);
   }
+  const { payload, header } = verified;
   const claims = claimsFrom(payload, header, now);
   if (claims.teamId !== place.teamId || claims.channelId !== place.channelId) {
     throw new ForbiddenError(
