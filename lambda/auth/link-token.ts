@@ -15,7 +15,6 @@ import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../core/errors';
 import {
   epochSeconds,
-  isCanonicalCompactJws,
   type JwsKind,
   KEY_RING_CLOCK_TOLERANCE_SECONDS,
   KEY_RING_ISSUER,
@@ -24,8 +23,6 @@ import {
   verifyWithKeyRing,
 } from './key-ring-jws';
 import type { AuthConfig } from './secret-document';
-
-export { isCanonicalCompactJws };
 
 export const LINK_ACTIONS = ['approve', 'reject', 'stop'] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
