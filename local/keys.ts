@@ -1,9 +1,11 @@
 /**
- * `npm run keys -- list|rotate|retire|webhook-secret ...`: the link signing keys and the notifier's
+ * `npm run keys -- list|rotate|retire|webhook-secret|slack-credentials ...`: the link signing keys and the notifier's
  * outgoing-webhook signing secrets in the secret document, for the local store and for a deployed stack's
  * secret. Link key values are never printed: `list` shows key ids and webhook names, `rotate` prints the
  * new key id on stdout (so `$(npm run -s keys -- rotate)` captures it) and its notes on stderr.
  * `webhook-secret` prints the new secret once on stdout (the receiver needs it), its notes on stderr.
+ * `slack-credentials` reads the Slack app's signing secret and bot token from standard input (never from
+ * the command line, which shell history and `ps` would keep) and prints only which properties changed.
  * The logic is in the exported functions.
  */
 import { DEFAULT_MAX_AGE_SECONDS } from '../lambda/auth/config-source';
@@ -14,12 +16,20 @@ import {
   newWebhookSecretValue,
   type SecretDocument,
   SecretDocumentError,
+  SLACK_BOT_TOKEN_PROPERTY,
+  SLACK_BOT_TOKEN_RULE,
+  SLACK_BOT_TOKEN_WORDS,
+  SLACK_SIGNING_SECRET_PROPERTY,
+  SLACK_SIGNING_SECRET_RULE,
+  SLACK_SIGNING_SECRET_WORDS,
   validateSecretDocument,
   WEBHOOK_NAME_RULE,
   webhookSecretNames,
   withoutLinkKeys,
+  withoutSlackCredentials,
   withoutWebhookSecret,
   withRotatedLinkKey,
+  withSlackCredentials,
   withWebhookSecret,
 } from '../lambda/auth/secret-document';
 import { describeSource, parseCommandLine, runIfMain, runTool, type ToolDependencies } from './cli';
@@ -39,10 +49,11 @@ export const KEYS_USAGE = `Usage: npm run keys -- list                 [--secret
        npm run keys -- rotate [--kid KID]    [--secret-file PATH | --secret-id ARN]
        npm run keys -- retire <kid> [<kid>...] [--secret-file PATH | --secret-id ARN]
        npm run keys -- webhook-secret <name> [--remove] [--secret-file PATH | --secret-id ARN]
+       npm run keys -- slack-credentials [--remove] [--secret-file PATH | --secret-id ARN] < FILE
 
 The keys that sign links (HS256). The active key signs new links; every listed key verifies them.
   list    prints the key ids, the active one marked "(active)", then the names of the webhooks that
-          have a signing secret; never a key or secret value
+          have a signing secret and whether Slack credentials are set; never a key or secret value
   rotate  adds a fresh random key and makes it the active one; the older keys stay, so links already
           sent keep working. Retire them once every link signed with them has expired.
   retire  removes keys: links signed with them stop working once the functions re-read the secret
@@ -53,10 +64,17 @@ The secrets that sign the notifier's outgoing webhook requests, one per webhook 
                   for its receiver. A receiver still using a replaced secret refuses the requests.
                   With --remove, deletes it: the notifier can no longer deliver to that webhook.
 
+The Slack app's credentials (slackSigningSecret, slackBotToken), from its settings page in Slack.
+  slack-credentials  reads them from standard input, one line each: signing-secret=<value> and
+                     bot-token=<xoxb-...>; leave a line out to keep the stored value. Never on the
+                     command line (shell history, ps): e.g. redirect a file only you can read, then
+                     delete it. Prints which properties changed, never a value. A bot token needs a
+                     signing secret. With --remove (no input), deletes both.
+
   --kid          the id of the new key, 1-32 characters from A-Z a-z 0-9 _ -
                  (default: the active id with its number increased, e.g. k1 -> k2, local-1 -> local-2)
   <name>         the webhook's name in the notifier configuration, 1-64 characters from A-Z a-z 0-9 _ -
-  --remove       delete the webhook's secret instead of setting a new one
+  --remove       delete the webhook's secret (or the Slack credentials) instead of setting it
   --secret-file  the secret document (default .local/secrets.json, created on first use)
   --secret-id    the deployed secret instead (Secrets Manager; uses your AWS credentials)
   -h, --help     show this help
@@ -71,17 +89,21 @@ export type KeysCommand =
       readonly name: string;
       readonly remove: boolean;
       readonly source: SecretSource;
-    };
+    }
+  | { readonly command: 'slack-credentials'; readonly remove: boolean; readonly source: SecretSource };
 
 /** The tool's dependencies; `randomBytes` makes the new key predictable in tests. */
 export interface KeysDependencies extends ToolDependencies {
   readonly randomBytes?: (size: number) => Buffer;
+  /** All of standard input (slack-credentials). @default the process's, refusing a terminal */
+  readonly stdin?: () => Promise<string>;
 }
 
 const KEY_ID_RULE = 'use 1-32 characters from A-Z a-z 0-9 _ -';
 /** WEBHOOK_NAME_RULE in words. */
 const WEBHOOK_NAME_WORDS = 'use 1-64 characters from A-Z a-z 0-9 _ -, as in the notifier configuration';
-const COMMANDS = ['list', 'rotate', 'retire', 'webhook-secret'] as const;
+const COMMANDS = ['list', 'rotate', 'retire', 'webhook-secret', 'slack-credentials'] as const;
+const COMMAND_WORDS = 'list, rotate, retire, webhook-secret or slack-credentials';
 const isCommand = (word: string): word is (typeof COMMANDS)[number] =>
   (COMMANDS as readonly string[]).includes(word);
 
@@ -107,16 +129,18 @@ export function parseKeysArguments(
   }
   const [command, ...rest] = positionals;
   if (command === undefined) {
-    throw new UsageError('Missing command: list, rotate, retire or webhook-secret');
+    throw new UsageError(`Missing command: ${COMMAND_WORDS}`);
   }
   if (!isCommand(command)) {
-    throw new UsageError(`Unknown command "${command}": use list, rotate, retire or webhook-secret`);
+    throw new UsageError(`Unknown command "${command}": use ${COMMAND_WORDS}`);
   }
   if (values.kid !== undefined && command !== 'rotate') {
     throw new UsageError(`--kid is only for "rotate"; "${command}" does not take it`);
   }
-  if (values.remove !== undefined && command !== 'webhook-secret') {
-    throw new UsageError(`--remove is only for "webhook-secret"; "${command}" does not take it`);
+  if (values.remove !== undefined && command !== 'webhook-secret' && command !== 'slack-credentials') {
+    throw new UsageError(
+      `--remove is only for "webhook-secret" and "slack-credentials"; "${command}" does not take it`,
+    );
   }
   const source = () => secretSourceFromOptions(values, cwd);
   switch (command) {
@@ -147,7 +171,75 @@ export function parseKeysArguments(
       }
       return { command, name, remove: values.remove === true, source: source() };
     }
+    case 'slack-credentials':
+      if (rest.length > 0) {
+        throw new UsageError(
+          '"slack-credentials" takes no arguments; it reads signing-secret=... and bot-token=... lines from standard input',
+        );
+      }
+      return { command, remove: values.remove === true, source: source() };
   }
+}
+
+export interface SlackCredentialsInput {
+  readonly signingSecret?: string;
+  readonly botToken?: string;
+}
+
+const SLACK_INPUT_LINES = [
+  { prefix: 'signing-secret=', field: 'signingSecret', rule: SLACK_SIGNING_SECRET_RULE },
+  { prefix: 'bot-token=', field: 'botToken', rule: SLACK_BOT_TOKEN_RULE },
+] as const;
+const SLACK_INPUT_WORDS: Record<(typeof SLACK_INPUT_LINES)[number]['field'], string> = {
+  signingSecret: `use ${SLACK_SIGNING_SECRET_WORDS}`,
+  botToken: `it must ${SLACK_BOT_TOKEN_WORDS}`,
+};
+
+/**
+ * The `slack-credentials` input: `signing-secret=<value>` and `bot-token=<value>` lines, each at most once,
+ * blank lines ignored. Every mistake is a UsageError that names the line or the property, never a value.
+ */
+export function parseSlackCredentialsInput(text: string): SlackCredentialsInput {
+  const given: { signingSecret?: string; botToken?: string } = {};
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    if (line.trim() === '') continue;
+    const kind = SLACK_INPUT_LINES.find((candidate) => line.startsWith(candidate.prefix));
+    if (kind === undefined) {
+      throw new UsageError(
+        `Line ${index + 1} of standard input is not "signing-secret=<value>" or "bot-token=<value>"`,
+      );
+    }
+    if (given[kind.field] !== undefined) {
+      throw new UsageError(`"${kind.prefix}" is given more than once on standard input`);
+    }
+    const value = line.slice(kind.prefix.length);
+    if (!kind.rule.test(value)) {
+      throw new UsageError(
+        `Invalid ${kind.prefix.slice(0, -1)} on standard input: ${SLACK_INPUT_WORDS[kind.field]}`,
+      );
+    }
+    given[kind.field] = value;
+  }
+  if (given.signingSecret === undefined && given.botToken === undefined) {
+    throw new UsageError(
+      'Nothing to set: standard input has no "signing-secret=<value>" or "bot-token=<value>" line',
+    );
+  }
+  return given;
+}
+
+/** Standard input, whole; refuses a terminal, where the values would be typed in the clear. */
+async function readProcessStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new UsageError(
+      '"slack-credentials" reads standard input, which is a terminal: redirect a file or pipe the lines in',
+    );
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseRetiredKeyIds(kids: readonly string[]): string[] {
@@ -216,12 +308,19 @@ export function linkKeyIds(document: SecretDocument): LinkKeyIds {
 export interface KeysListing extends LinkKeyIds {
   /** The webhooks that have a signing secret, in stored order. */
   readonly webhookNames: readonly string[];
+  /** Which Slack credentials are set (never their values). */
+  readonly slack: { readonly signingSecret: boolean; readonly botToken: boolean };
 }
 
 /** What `list` shows, from one read of the document. */
 export async function listKeys(source: SecretSource, dependencies: StoreDependencies): Promise<KeysListing> {
   const document = await readSecretDocument(source, dependencies);
-  return { ...linkKeyIds(document), webhookNames: webhookSecretNames(document) };
+  const slack = validateSecretDocument(document).slack;
+  return {
+    ...linkKeyIds(document),
+    webhookNames: webhookSecretNames(document),
+    slack: { signingSecret: slack !== undefined, botToken: slack?.botToken !== undefined },
+  };
 }
 
 export interface RotatedLinkKey {
@@ -299,6 +398,63 @@ export async function removeWebhookSecret(
   await updateSecretDocument(source, (document) => withoutWebhookSecret(document, name), dependencies);
 }
 
+const SLACK_PROPERTIES = [SLACK_SIGNING_SECRET_PROPERTY, SLACK_BOT_TOKEN_PROPERTY] as const;
+
+export interface SlackCredentialChange {
+  readonly property: typeof SLACK_SIGNING_SECRET_PROPERTY | typeof SLACK_BOT_TOKEN_PROPERTY;
+  readonly change: 'added' | 'replaced' | 'unchanged';
+}
+
+/** Sets the Slack credentials given, keeping the others; says what happened to each one given. */
+export async function setSlackCredentials(
+  source: SecretSource,
+  credentials: SlackCredentialsInput,
+  dependencies: StoreDependencies,
+): Promise<SlackCredentialChange[]> {
+  let changes: SlackCredentialChange[] = [];
+  await updateSecretDocument(
+    source,
+    (document) => {
+      const next = withSlackCredentials(document, credentials);
+      changes = SLACK_PROPERTIES.filter((property) => credentials[fieldOf(property)] !== undefined).map(
+        (property) => ({
+          property,
+          change:
+            document[property] === undefined
+              ? 'added'
+              : document[property] === next[property]
+                ? 'unchanged'
+                : 'replaced',
+        }),
+      );
+      return next;
+    },
+    dependencies,
+  );
+  return changes;
+}
+
+const fieldOf = (property: SlackCredentialChange['property']): keyof SlackCredentialsInput =>
+  property === SLACK_SIGNING_SECRET_PROPERTY ? 'signingSecret' : 'botToken';
+
+/** Removes both Slack credentials; refuses a document that has none. Returns the properties removed. */
+export async function removeSlackCredentials(
+  source: SecretSource,
+  dependencies: StoreDependencies,
+): Promise<string[]> {
+  let removed: string[] = [];
+  await updateSecretDocument(
+    source,
+    (document) => {
+      const next = withoutSlackCredentials(document);
+      removed = SLACK_PROPERTIES.filter((property) => document[property] !== undefined);
+      return next;
+    },
+    dependencies,
+  );
+  return removed;
+}
+
 /** A word the shell passes through as it is: quoted only when it has to be. */
 const shellWord = (word: string): string =>
   /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
@@ -347,12 +503,15 @@ export async function runKeysCommand(
     }
     switch (parsed.command) {
       case 'list': {
-        const { kids, activeKid, webhookNames } = await listKeys(parsed.source, dependencies);
+        const { kids, activeKid, webhookNames, slack } = await listKeys(parsed.source, dependencies);
         dependencies.stdout(
           kids.map((kid) => (kid === activeKid ? `${kid} (active)\n` : `${kid}\n`)).join('') +
             (webhookNames.length === 0
               ? ''
-              : `\nWebhook signing secrets:\n${webhookNames.map((name) => `  ${name}\n`).join('')}`),
+              : `\nWebhook signing secrets:\n${webhookNames.map((name) => `  ${name}\n`).join('')}`) +
+            (slack.signingSecret
+              ? `\nSlack: signing secret set, bot token ${slack.botToken ? 'set' : 'not set'}\n`
+              : ''),
         );
         return;
       }
@@ -385,6 +544,20 @@ export async function runKeysCommand(
         const { secret, replaced } = await setWebhookSecret(parsed.source, parsed.name, dependencies);
         dependencies.stdout(`${secret}\n`);
         dependencies.stderr(webhookSecretNotes(parsed.source, parsed.name, replaced));
+        return;
+      }
+      case 'slack-credentials': {
+        if (parsed.remove) {
+          const removed = await removeSlackCredentials(parsed.source, dependencies);
+          dependencies.stderr(`Removed ${removed.join(', ')} from ${describeSource(parsed.source)}.\n`);
+          return;
+        }
+        const input = parseSlackCredentialsInput(await (dependencies.stdin ?? readProcessStdin)());
+        const changes = await setSlackCredentials(parsed.source, input, dependencies);
+        dependencies.stderr(
+          `Slack credentials in ${describeSource(parsed.source)}: ` +
+            `${changes.map(({ property, change }) => `${property} ${change}`).join(', ')}.\n`,
+        );
         return;
       }
     }

@@ -8,9 +8,13 @@
  *   "apiClients": [{ "name": "jira", "sha256": "<64 lowercase hex>" }] }
  * ```
  *
+ * Optional: `webhookSecret.<name>` (the notifier's outgoing webhooks), and the Slack app's credentials,
+ * `slackSigningSecret` (verifies Slack's requests) and `slackBotToken` (`xoxb-…`, posts messages), set
+ * with `npm run keys -- slack-credentials`.
+ *
  * Every message below names the problem and the property, never a value: these messages end up in logs.
- * Properties this module does not know are allowed and kept (assumption: the same secret will hold other
- * settings, e.g. the Slack signing secret, that other modules validate).
+ * Properties this module does not know are allowed and kept (assumption: the same secret may hold other
+ * settings that other modules validate).
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { ConfigurationError } from '../core/errors';
@@ -28,6 +32,15 @@ export interface AuthConfig {
    * receiver verifies `v0:<timestamp>:<body>` HMAC-SHA256 with its own secret.
    */
   readonly webhookSecrets: ReadonlyMap<string, string>;
+  /** The Slack app's credentials; present when the document has a `slackSigningSecret`. */
+  readonly slack?: SlackCredentials;
+}
+
+export interface SlackCredentials {
+  /** Verifies Slack's requests (lambda/slack/request-signature.ts). */
+  readonly signingSecret: string;
+  /** The bot token (`xoxb-…`) that posts messages. */
+  readonly botToken?: string;
 }
 
 export interface ApiClient {
@@ -78,6 +91,18 @@ export const WEBHOOK_SECRET_PREFIX = 'webhookSecret.';
 export const WEBHOOK_NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/;
 /** 32 characters at least: 192 bits as base64url. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 32;
+export const SLACK_SIGNING_SECRET_PROPERTY = 'slackSigningSecret';
+export const SLACK_BOT_TOKEN_PROPERTY = 'slackBotToken';
+/**
+ * Slack signing secrets are 32 hex characters; any 16-128 printable ASCII characters without spaces are
+ * accepted, in case Slack changes the format.
+ */
+export const SLACK_SIGNING_SECRET_RULE = /^[\x21-\x7E]{16,128}$/;
+export const SLACK_SIGNING_SECRET_WORDS = '16 to 128 printable ASCII characters without spaces';
+/** Bot tokens: `xoxb-`, 20-255 characters in all, printable ASCII without whitespace. */
+export const SLACK_BOT_TOKEN_RULE = /^xoxb-[\x21-\x7E]{15,250}$/;
+export const SLACK_BOT_TOKEN_WORDS =
+  'start with "xoxb-" and be 20 to 255 printable ASCII characters without spaces';
 export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 export const API_CLIENT_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 /** 43 characters: 256 bits as base64url (32 random bytes), and > 256 bits as 64 random alphanumerics. */
@@ -152,7 +177,63 @@ export function validateSecretDocument(document: unknown): AuthConfig {
     activeLinkKeyId,
     apiClients: validateApiClients(document.apiClients),
     webhookSecrets: validateWebhookSecrets(document),
+    ...validateSlackCredentials(document),
   };
+}
+
+function validateSlackCredentials(document: Record<string, unknown>): { slack?: SlackCredentials } {
+  const signingSecret = document[SLACK_SIGNING_SECRET_PROPERTY];
+  const botToken = document[SLACK_BOT_TOKEN_PROPERTY];
+  if (
+    signingSecret !== undefined &&
+    (typeof signingSecret !== 'string' || !SLACK_SIGNING_SECRET_RULE.test(signingSecret))
+  ) {
+    throw invalid(`"${SLACK_SIGNING_SECRET_PROPERTY}" must be ${SLACK_SIGNING_SECRET_WORDS}`);
+  }
+  if (botToken !== undefined && (typeof botToken !== 'string' || !SLACK_BOT_TOKEN_RULE.test(botToken))) {
+    throw invalid(`"${SLACK_BOT_TOKEN_PROPERTY}" must ${SLACK_BOT_TOKEN_WORDS}`);
+  }
+  if (signingSecret === undefined) {
+    if (botToken !== undefined) {
+      throw invalid(`"${SLACK_BOT_TOKEN_PROPERTY}" needs "${SLACK_SIGNING_SECRET_PROPERTY}" as well`);
+    }
+    return {};
+  }
+  return { slack: botToken === undefined ? { signingSecret } : { signingSecret, botToken } };
+}
+
+/**
+ * The document with the Slack credentials given set (added, or replaced in place); the ones not given
+ * stay as stored. A bot token needs a signing secret, given or stored.
+ */
+export function withSlackCredentials(
+  document: SecretDocument,
+  credentials: { readonly signingSecret?: string; readonly botToken?: string },
+): SecretDocument {
+  validateSecretDocument(document);
+  const next = {
+    ...document,
+    ...(credentials.signingSecret === undefined
+      ? {}
+      : { [SLACK_SIGNING_SECRET_PROPERTY]: credentials.signingSecret }),
+    ...(credentials.botToken === undefined ? {} : { [SLACK_BOT_TOKEN_PROPERTY]: credentials.botToken }),
+  };
+  if (next[SLACK_SIGNING_SECRET_PROPERTY] === undefined && next[SLACK_BOT_TOKEN_PROPERTY] !== undefined) {
+    throw new SecretDocumentError('A Slack bot token needs a Slack signing secret; set both');
+  }
+  validateSecretDocument(next);
+  return next;
+}
+
+/** The document without the Slack credentials; refuses a document that has none. */
+export function withoutSlackCredentials(document: SecretDocument): SecretDocument {
+  if (validateSecretDocument(document).slack === undefined) {
+    throw new SecretDocumentError('No Slack credentials to remove');
+  }
+  const removed = new Set([SLACK_SIGNING_SECRET_PROPERTY, SLACK_BOT_TOKEN_PROPERTY]);
+  const next = Object.fromEntries(Object.entries(document).filter(([key]) => !removed.has(key)));
+  validateSecretDocument(next);
+  return next;
 }
 
 function validateWebhookSecrets(document: Record<string, unknown>): Map<string, string> {

@@ -8,6 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parse as parseYaml } from 'yaml';
 import { signLinkToken, verifyLinkToken } from '../../lambda/auth/link-token';
 import {
   parseSecretDocument,
@@ -24,6 +25,7 @@ import {
   type KeysDependencies,
   nextLinkKeyId,
   parseKeysArguments,
+  parseSlackCredentialsInput,
   runKeysCommand,
 } from '../../local/keys';
 import { PENDING_VERSION_STAGE, UsageError, writeSecretFile } from '../../local/secret-store';
@@ -43,6 +45,11 @@ const RECEIVER_LINE =
 const REPLACED_LINE =
   'It replaced the previous one: the receiver must switch to the new value; requests signed with the old one ' +
   'will fail its check (the notifier signs with the new one once it re-reads the secret, 5 minutes by default).\n';
+const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
+const BOT_TOKEN = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';
+const OTHER_BOT_TOKEN = 'xoxb-2222222222-3333333333-ZyXwVuTsRqPoNmLkJiHgFeDc';
+const INVALID_BOT_TOKEN =
+  'Invalid bot-token on standard input: it must start with "xoxb-" and be 20 to 255 printable ASCII characters without spaces';
 const INVALID_WEBHOOK_NAME = (name: string): string =>
   `Invalid webhook name "${name}": use 1-64 characters from A-Z a-z 0-9 _ -, as in the notifier configuration`;
 
@@ -52,7 +59,7 @@ const twoKeys = {
   'linkKey.k0': KEY.k0,
   'linkKey.k1': KEY.k1,
   apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
-  slackSigningSecret: 'kept as it is',
+  futureSetting: 'kept as it is',
 };
 
 describe('parseKeysArguments', () => {
@@ -84,6 +91,11 @@ describe('parseKeysArguments', () => {
       ['webhook-secret', 'w'.repeat(64)],
       { command: 'webhook-secret', name: 'w'.repeat(64), remove: false, source: local },
     ],
+    [['slack-credentials'], { command: 'slack-credentials', remove: false, source: local }],
+    [
+      ['slack-credentials', '--remove', '--secret-id', 'arn:x'],
+      { command: 'slack-credentials', remove: true, source: { kind: 'secrets-manager', secretId: 'arn:x' } },
+    ],
   ])('%j', (argv, expected) => {
     expect(parseKeysArguments(argv, '/repo')).toEqual(expected);
   });
@@ -96,8 +108,11 @@ describe('parseKeysArguments', () => {
   );
 
   it.each<[string[], string]>([
-    [[], 'Missing command: list, rotate, retire or webhook-secret'],
-    [['delete', 'k1'], 'Unknown command "delete": use list, rotate, retire or webhook-secret'],
+    [[], 'Missing command: list, rotate, retire, webhook-secret or slack-credentials'],
+    [
+      ['delete', 'k1'],
+      'Unknown command "delete": use list, rotate, retire, webhook-secret or slack-credentials',
+    ],
     [['list', 'k1'], '"list" takes no arguments'],
     [['rotate', 'k2'], '"rotate" takes no arguments; choose the new key id with --kid'],
     [['rotate', '--kid', 'k 2'], 'Invalid --kid "k 2": use 1-32 characters from A-Z a-z 0-9 _ -'],
@@ -123,8 +138,22 @@ describe('parseKeysArguments', () => {
       ['webhook-secret', 'jira', '--kid', 'k2'],
       '--kid is only for "rotate"; "webhook-secret" does not take it',
     ],
-    [['list', '--remove'], '--remove is only for "webhook-secret"; "list" does not take it'],
-    [['retire', 'k0', '--remove'], '--remove is only for "webhook-secret"; "retire" does not take it'],
+    [
+      ['slack-credentials', `bot-token=${'xoxb-'}x`],
+      '"slack-credentials" takes no arguments; it reads signing-secret=... and bot-token=... lines from standard input',
+    ],
+    [
+      ['slack-credentials', '--kid', 'k2'],
+      '--kid is only for "rotate"; "slack-credentials" does not take it',
+    ],
+    [
+      ['list', '--remove'],
+      '--remove is only for "webhook-secret" and "slack-credentials"; "list" does not take it',
+    ],
+    [
+      ['retire', 'k0', '--remove'],
+      '--remove is only for "webhook-secret" and "slack-credentials"; "retire" does not take it',
+    ],
     [
       ['rotate', '--secret-file', 'a', '--secret-id', 'b'],
       'Use either --secret-file or --secret-id, not both',
@@ -138,6 +167,76 @@ describe('parseKeysArguments', () => {
 
     expect(error).toBeInstanceOf(UsageError);
     expect(describeError(error)).toEqual({ name: 'UsageError', message });
+  });
+});
+
+describe('parseSlackCredentialsInput', () => {
+  it.each<[string, { signingSecret?: string; botToken?: string }]>([
+    [
+      `signing-secret=${SIGNING_SECRET}\nbot-token=${BOT_TOKEN}\n`,
+      { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN },
+    ],
+    [
+      `\r\nbot-token=${BOT_TOKEN}\r\n\r\nsigning-secret=${SIGNING_SECRET}`,
+      { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN },
+    ],
+    [`bot-token=${BOT_TOKEN}`, { botToken: BOT_TOKEN }],
+    [`signing-secret=${SIGNING_SECRET}\n`, { signingSecret: SIGNING_SECRET }],
+  ])('%j', (text, expected) => {
+    expect(parseSlackCredentialsInput(text)).toEqual(expected);
+  });
+
+  it.each<[string, string]>([
+    ['', 'Nothing to set: standard input has no "signing-secret=<value>" or "bot-token=<value>" line'],
+    ['\n  \n', 'Nothing to set: standard input has no "signing-secret=<value>" or "bot-token=<value>" line'],
+    [`\n${BOT_TOKEN}\n`, 'Line 2 of standard input is not "signing-secret=<value>" or "bot-token=<value>"'],
+    [`token=${BOT_TOKEN}`, 'Line 1 of standard input is not "signing-secret=<value>" or "bot-token=<value>"'],
+    [
+      `Bot-Token=${BOT_TOKEN}`,
+      'Line 1 of standard input is not "signing-secret=<value>" or "bot-token=<value>"',
+    ],
+    [
+      `bot-token=${BOT_TOKEN}\nbot-token=${OTHER_BOT_TOKEN}`,
+      '"bot-token=" is given more than once on standard input',
+    ],
+    [`bot-token=xoxp-${SIGNING_SECRET}`, INVALID_BOT_TOKEN],
+    [`bot-token= ${BOT_TOKEN}`, INVALID_BOT_TOKEN],
+    [`bot-token=${BOT_TOKEN} `, INVALID_BOT_TOKEN],
+    [
+      'signing-secret=0123456789abcde',
+      'Invalid signing-secret on standard input: use 16 to 128 printable ASCII characters without spaces',
+    ],
+  ])('refuses %j, quoting no value', (text, message) => {
+    const error = thrownBy(() => parseSlackCredentialsInput(text));
+
+    expect(error).toBeInstanceOf(UsageError);
+    expect(describeError(error)).toEqual({ name: 'UsageError', message });
+    for (const value of [BOT_TOKEN, OTHER_BOT_TOKEN, SIGNING_SECRET, '0123456789abcde']) {
+      expect(message).not.toContain(value);
+    }
+  });
+});
+
+describe('docs/slack-app-manifest.yaml', () => {
+  it('is a version 1 manifest with the bot scopes, interactivity and no socket mode', async () => {
+    const manifest = parseYaml(
+      await readFile(join(__dirname, '..', '..', 'docs', 'slack-app-manifest.yaml'), 'utf8'),
+    );
+
+    expect(manifest._metadata.major_version).toBe(1);
+    expect(manifest.features.bot_user.display_name).toBe('SSM Approvals');
+    expect(manifest.oauth_config.scopes).toEqual({
+      bot: ['chat:write', 'chat:write.public', 'users:read', 'usergroups:read'],
+    });
+    expect(manifest.settings).toEqual({
+      interactivity: {
+        is_enabled: true,
+        request_url: 'https://<ApiUrl output without trailing slash>/slack/interactions',
+      },
+      org_deploy_enabled: false,
+      socket_mode_enabled: false,
+      token_rotation_enabled: false,
+    });
   });
 });
 
@@ -182,7 +281,7 @@ describe('withoutLinkKeys', () => {
         activeLinkKeyId: 'k1',
         'linkKey.k1': KEY.k1,
         apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
-        slackSigningSecret: 'kept as it is',
+        futureSetting: 'kept as it is',
       }),
     );
     expect(twoKeys['linkKey.k0']).toBe(KEY.k0);
@@ -247,7 +346,14 @@ describe('runKeysCommand', () => {
   let stderr: string[];
   const client = new SecretsManagerClient({ region: 'eu-west-1' });
   const secretsManager = mockClient(client);
+  /** What the tool reads on standard input, and how many times it read it. */
+  let input: string;
+  let stdinReads: number;
   const dependencies = (): KeysDependencies => ({
+    stdin: async () => {
+      stdinReads += 1;
+      return input;
+    },
     stdout: (text) => stdout.push(text),
     stderr: (text) => stderr.push(text),
     secretsManager: () => client,
@@ -266,6 +372,8 @@ describe('runKeysCommand', () => {
   beforeEach(async () => {
     directory = await mkdtemp(join(tmpdir(), 'keys-cli-'));
     clearOutput();
+    input = '';
+    stdinReads = 0;
     secretsManager.reset();
   });
   afterEach(() => rm(directory, { recursive: true, force: true }));
@@ -297,7 +405,7 @@ describe('runKeysCommand', () => {
           'linkKey.k0': KEY.k0,
           'linkKey.k1': KEY.k1,
           apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
-          slackSigningSecret: 'kept as it is',
+          futureSetting: 'kept as it is',
           'linkKey.k2': COUNTING_KEY,
         }),
       );
@@ -348,7 +456,7 @@ describe('runKeysCommand', () => {
         serializeSecretDocument({
           activeLinkKeyId: 'k2',
           apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
-          slackSigningSecret: 'kept as it is',
+          futureSetting: 'kept as it is',
           'linkKey.k2': COUNTING_KEY,
         }),
       );
@@ -371,7 +479,7 @@ describe('runKeysCommand', () => {
         activeLinkKeyId: 'k1',
         'linkKey.k1': KEY.k1,
         apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
-        slackSigningSecret: 'kept as it is',
+        futureSetting: 'kept as it is',
       });
     });
 
@@ -560,6 +668,123 @@ describe('runKeysCommand', () => {
     });
   });
 
+  describe('Slack credentials on a secret file', () => {
+    let file: string;
+    beforeEach(async () => {
+      file = join(directory, 'my secrets.json');
+      await writeSecretFile(file, twoKeys);
+    });
+
+    it('sets both from standard input, printing which properties changed and no value (mode 0600)', async () => {
+      input = `signing-secret=${SIGNING_SECRET}\nbot-token=${BOT_TOKEN}\n`;
+
+      // When
+      const code = await run('slack-credentials', '--secret-file', file);
+
+      // Then
+      expect(code).toBe(0);
+      expect(stdinReads).toBe(1);
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({ ...twoKeys, slackSigningSecret: SIGNING_SECRET, slackBotToken: BOT_TOKEN }),
+      );
+      expect(await mode(file)).toBe(0o600);
+      expect((await readdir(directory)).sort()).toEqual(['my secrets.json']);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Slack credentials in ${file}: slackSigningSecret added, slackBotToken added.\n`,
+      ]);
+      clearOutput();
+
+      expect(await run('list', '--secret-file', file)).toBe(0);
+      expect(stdout).toEqual(['k0\nk1 (active)\n\nSlack: signing secret set, bot token set\n']);
+      expect(stderr).toEqual([]);
+    });
+
+    it('replaces the one given in place, keeps the other, and says which changed', async () => {
+      await writeSecretFile(file, {
+        ...twoKeys,
+        slackSigningSecret: SIGNING_SECRET,
+        slackBotToken: BOT_TOKEN,
+      });
+      input = `bot-token=${OTHER_BOT_TOKEN}\n`;
+
+      expect(await run('slack-credentials', '--secret-file', file)).toBe(0);
+
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({
+          ...twoKeys,
+          slackSigningSecret: SIGNING_SECRET,
+          slackBotToken: OTHER_BOT_TOKEN,
+        }),
+      );
+      expect(stderr).toEqual([`Slack credentials in ${file}: slackBotToken replaced.\n`]);
+      clearOutput();
+
+      input = `signing-secret=${SIGNING_SECRET}\nbot-token=${BOT_TOKEN}\n`;
+      expect(await run('slack-credentials', '--secret-file', file)).toBe(0);
+      expect(stderr).toEqual([
+        `Slack credentials in ${file}: slackSigningSecret unchanged, slackBotToken replaced.\n`,
+      ]);
+      expect(stdout).toEqual([]);
+    });
+
+    it('lists a signing secret without a bot token', async () => {
+      input = `signing-secret=${SIGNING_SECRET}`;
+      expect(await run('slack-credentials', '--secret-file', file)).toBe(0);
+      clearOutput();
+
+      expect(await run('list', '--secret-file', file)).toBe(0);
+
+      expect(stdout).toEqual(['k0\nk1 (active)\n\nSlack: signing secret set, bot token not set\n']);
+    });
+
+    it('refuses a bad bot token (exit 2) naming the rule, not the value, and changes nothing', async () => {
+      const before = await readFile(file, 'utf8');
+      input = `signing-secret=${SIGNING_SECRET}\nbot-token=xoxp-${SIGNING_SECRET}\n`;
+
+      expect(await run('slack-credentials', '--secret-file', file)).toBe(2);
+
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([`Error: ${INVALID_BOT_TOKEN}\nRun with --help for usage.\n`]);
+      expect(printed()).not.toContain(SIGNING_SECRET);
+      expect(await readFile(file, 'utf8')).toBe(before);
+    });
+
+    it('refuses a bot token without a signing secret (exit 1) and changes nothing', async () => {
+      const before = await readFile(file, 'utf8');
+      input = `bot-token=${BOT_TOKEN}\n`;
+
+      expect(await run('slack-credentials', '--secret-file', file)).toBe(1);
+
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        'Error: SecretDocumentError: A Slack bot token needs a Slack signing secret; set both\n',
+      ]);
+      expect(await readFile(file, 'utf8')).toBe(before);
+    });
+
+    it('removes both with --remove without reading standard input, and refuses when none are set', async () => {
+      await writeSecretFile(file, {
+        ...twoKeys,
+        slackSigningSecret: SIGNING_SECRET,
+        slackBotToken: BOT_TOKEN,
+      });
+
+      expect(await run('slack-credentials', '--remove', '--secret-file', file)).toBe(0);
+
+      expect(stdinReads).toBe(0);
+      expect(await readFile(file, 'utf8')).toBe(serializeSecretDocument(twoKeys));
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([`Removed slackSigningSecret, slackBotToken from ${file}.\n`]);
+      clearOutput();
+
+      expect(await run('slack-credentials', '--remove', '--secret-file', file)).toBe(1);
+      expect(stderr).toEqual(['Error: SecretDocumentError: No Slack credentials to remove\n']);
+      expect(await readFile(file, 'utf8')).toBe(serializeSecretDocument(twoKeys));
+      expect(printed()).not.toContain(BOT_TOKEN);
+    });
+  });
+
   describe('on the default local store', () => {
     it('creates it with local-1 on first use, then rotates to local-2', async () => {
       const file = join(directory, '.local', 'secrets.json');
@@ -646,7 +871,7 @@ describe('runKeysCommand', () => {
             'linkKey.k0': KEY.k0,
             'linkKey.k1': KEY.k1,
             apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
-            slackSigningSecret: 'kept as it is',
+            futureSetting: 'kept as it is',
             'linkKey.k2': COUNTING_KEY,
           }),
         },
@@ -675,7 +900,7 @@ describe('runKeysCommand', () => {
             activeLinkKeyId: 'k1',
             'linkKey.k1': KEY.k1,
             apiClients: [{ name: 'jira', sha256: JIRA_SHA256 }],
-            slackSigningSecret: 'kept as it is',
+            futureSetting: 'kept as it is',
           }),
         },
       ]);
@@ -733,6 +958,37 @@ describe('runKeysCommand', () => {
           'Deliveries to it fail once the notifier re-reads the secret (5 minutes by default).\n',
       ]);
       expect(printed()).not.toContain(OLD_WEBHOOK_SECRET);
+    });
+
+    it('sets Slack credentials with GetSecretValue then one PutSecretValue, printing no value', async () => {
+      input = `signing-secret=${SIGNING_SECRET}\nbot-token=${BOT_TOKEN}\n`;
+
+      expect(await run('slack-credentials', '--secret-id', SECRET_ID)).toBe(0);
+
+      expect(gets()).toEqual([{ SecretId: SECRET_ID }]);
+      expect(puts()).toEqual([
+        {
+          SecretId: SECRET_ID,
+          SecretString: JSON.stringify({
+            ...twoKeys,
+            slackSigningSecret: SIGNING_SECRET,
+            slackBotToken: BOT_TOKEN,
+          }),
+        },
+      ]);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Slack credentials in Secrets Manager secret ${SECRET_ID}: slackSigningSecret added, slackBotToken added.\n`,
+      ]);
+    });
+
+    it('reads nothing from the secret when standard input is refused', async () => {
+      input = 'bot-token=nope\n';
+
+      expect(await run('slack-credentials', '--secret-id', SECRET_ID)).toBe(2);
+
+      expect(gets()).toEqual([]);
+      expect(puts()).toEqual([]);
     });
 
     it('writes nothing when it refuses', async () => {

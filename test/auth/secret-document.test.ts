@@ -9,7 +9,9 @@ import {
   validateSecretDocument,
   withApiClient,
   withoutApiClient,
+  withoutSlackCredentials,
   withRotatedLinkKey,
+  withSlackCredentials,
   withWebhookSecret,
 } from '../../lambda/auth/secret-document';
 import { ConfigurationError } from '../../lambda/core/errors';
@@ -65,7 +67,7 @@ describe('parseSecretDocument / validateSecretDocument', () => {
     const config = validateSecretDocument({
       activeLinkKeyId: 'a_B-9',
       'linkKey.a_B-9': KEY.k1,
-      slackSigningSecret: 'x',
+      futureSetting: 'x',
       linkKeyWithoutDot: 1,
     });
 
@@ -225,7 +227,7 @@ describe('document changes', () => {
   });
 
   it('adds, lists and removes API clients, keeping other properties', () => {
-    const withExtra = { ...base, slackSigningSecret: 'kept' };
+    const withExtra = { ...base, futureSetting: 'kept' };
 
     const added = withApiClient(withApiClient(withExtra, { name: 'jira', sha256: JIRA_SHA256 }), {
       name: 'other',
@@ -242,7 +244,7 @@ describe('document changes', () => {
     });
     expect(apiClientNames(added)).toEqual(['jira', 'other']);
     expect(removed).toEqual({ ...withExtra, apiClients: [{ name: 'other', sha256: OTHER_SHA256 }] });
-    expect(withExtra).toEqual({ ...base, slackSigningSecret: 'kept' });
+    expect(withExtra).toEqual({ ...base, futureSetting: 'kept' });
   });
 
   it('adds the first client to a document that has no apiClients property', () => {
@@ -299,5 +301,130 @@ describe('document changes', () => {
     expect(serializeSecretDocument({ activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 })).toBe(
       `{\n  "activeLinkKeyId": "k1",\n  "linkKey.k1": "${KEY.k1}"\n}\n`,
     );
+  });
+});
+
+describe('Slack credentials', () => {
+  const base = { activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 };
+  const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
+  const BOT_TOKEN = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';
+
+  it('reads them into AuthConfig.slack, present only with a signing secret', () => {
+    expect(validateSecretDocument(base).slack).toBeUndefined();
+    expect(validateSecretDocument({ ...base, slackSigningSecret: SIGNING_SECRET }).slack).toEqual({
+      signingSecret: SIGNING_SECRET,
+    });
+    expect(
+      validateSecretDocument({ ...base, slackSigningSecret: SIGNING_SECRET, slackBotToken: BOT_TOKEN }).slack,
+    ).toEqual({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+  });
+
+  it.each(['a'.repeat(16), '~'.repeat(128), '!#$%&()*+,-./:;<=>?@[]^_`{|}'])(
+    'accepts the signing secret %s',
+    (secret) => {
+      expect(validateSecretDocument({ ...base, slackSigningSecret: secret }).slack).toEqual({
+        signingSecret: secret,
+      });
+    },
+  );
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a 15-character signing secret', { slackSigningSecret: 'a'.repeat(15) }, 'slackSigningSecret'],
+    ['a 129-character signing secret', { slackSigningSecret: 'a'.repeat(129) }, 'slackSigningSecret'],
+    ['a signing secret with a space', { slackSigningSecret: 'secret with spaces ok?' }, 'slackSigningSecret'],
+    ['a signing secret with non-ASCII', { slackSigningSecret: 'é'.repeat(20) }, 'slackSigningSecret'],
+    ['a signing secret that is a number', { slackSigningSecret: 1234567890123456 }, 'slackSigningSecret'],
+    [
+      'a user token',
+      { slackSigningSecret: SIGNING_SECRET, slackBotToken: 'xoxp-1234567890-abcdefghij' },
+      'slackBotToken',
+    ],
+    [
+      'a 19-character bot token',
+      { slackSigningSecret: SIGNING_SECRET, slackBotToken: `xoxb-${'a'.repeat(14)}` },
+      'slackBotToken',
+    ],
+    [
+      'a 256-character bot token',
+      { slackSigningSecret: SIGNING_SECRET, slackBotToken: `xoxb-${'a'.repeat(251)}` },
+      'slackBotToken',
+    ],
+    [
+      'a bot token with a space',
+      { slackSigningSecret: SIGNING_SECRET, slackBotToken: `${BOT_TOKEN} x` },
+      'slackBotToken',
+    ],
+    [
+      'a bot token with a newline',
+      { slackSigningSecret: SIGNING_SECRET, slackBotToken: `${BOT_TOKEN}\n` },
+      'slackBotToken',
+    ],
+  ])('refuses %s, naming the property and not the value', (_case, slack, property) => {
+    const error = thrownBy(() => validateSecretDocument({ ...base, ...slack }));
+
+    expect(describeError(error)).toEqual({
+      name: 'ConfigurationError',
+      message:
+        property === 'slackSigningSecret'
+          ? 'Invalid auth secret: "slackSigningSecret" must be 16 to 128 printable ASCII characters without spaces'
+          : 'Invalid auth secret: "slackBotToken" must start with "xoxb-" and be 20 to 255 printable ASCII characters without spaces',
+    });
+    for (const value of Object.values(slack)) {
+      expect(JSON.stringify(describeError(error))).not.toContain(String(value));
+    }
+  });
+
+  it('accepts bot tokens of 20 and 255 characters, and refuses one without a signing secret', () => {
+    for (const token of [`xoxb-${'a'.repeat(15)}`, `xoxb-${'a'.repeat(250)}`]) {
+      expect(
+        validateSecretDocument({ ...base, slackSigningSecret: SIGNING_SECRET, slackBotToken: token }).slack,
+      ).toEqual({ signingSecret: SIGNING_SECRET, botToken: token });
+    }
+    expect(
+      describeError(thrownBy(() => validateSecretDocument({ ...base, slackBotToken: BOT_TOKEN }))),
+    ).toEqual({
+      name: 'ConfigurationError',
+      message: 'Invalid auth secret: "slackBotToken" needs "slackSigningSecret" as well',
+    });
+  });
+
+  it('sets, replaces in place, keeps what is not given, and removes both', () => {
+    const withBoth = withSlackCredentials(base, { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN });
+    expect(JSON.stringify(withBoth)).toBe(
+      JSON.stringify({ ...base, slackSigningSecret: SIGNING_SECRET, slackBotToken: BOT_TOKEN }),
+    );
+
+    const newSecret = 'f'.repeat(32);
+    const replaced = withSlackCredentials({ ...withBoth, apiClients: [] }, { signingSecret: newSecret });
+    expect(JSON.stringify(replaced)).toBe(
+      JSON.stringify({ ...base, slackSigningSecret: newSecret, slackBotToken: BOT_TOKEN, apiClients: [] }),
+    );
+
+    expect(JSON.stringify(withoutSlackCredentials(replaced))).toBe(
+      JSON.stringify({ ...base, apiClients: [] }),
+    );
+    expect(withoutSlackCredentials({ ...base, slackSigningSecret: SIGNING_SECRET })).toEqual(base);
+  });
+
+  it('refuses a bot token without a signing secret, an invalid value, and removing nothing', () => {
+    expect(describeError(thrownBy(() => withSlackCredentials(base, { botToken: BOT_TOKEN })))).toEqual({
+      name: 'SecretDocumentError',
+      message: 'A Slack bot token needs a Slack signing secret; set both',
+    });
+    expect(
+      describeError(
+        thrownBy(() => withSlackCredentials(base, { signingSecret: SIGNING_SECRET, botToken: 'xoxb-short' })),
+      ),
+    ).toEqual({
+      name: 'ConfigurationError',
+      message:
+        'Invalid auth secret: "slackBotToken" must start with "xoxb-" and be 20 to 255 printable ASCII characters without spaces',
+    });
+    const none = thrownBy(() => withoutSlackCredentials(base));
+    expect(none).toBeInstanceOf(SecretDocumentError);
+    expect(describeError(none)).toEqual({
+      name: 'SecretDocumentError',
+      message: 'No Slack credentials to remove',
+    });
   });
 });

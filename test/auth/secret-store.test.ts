@@ -208,7 +208,7 @@ describe('API clients in the deployed secret (mocked Secrets Manager)', () => {
   const deployed = {
     activeLinkKeyId: 'k1',
     'linkKey.k1': KEY.k1,
-    slackSigningSecret: 'kept as it is',
+    futureSetting: 'kept as it is',
     apiClients: [{ name: 'other', sha256: 'f'.repeat(64) }],
   };
 
