@@ -180,3 +180,26 @@ export const messageLines = (message: string, maxLength = MAX_MESSAGE_LENGTH): s
   const { text, cut } = cutText(lines.join('\n'), maxLength);
   return cut ? text.split('\n') : lines;
 };
+
+/**
+ * For renderers that escape (Slack mrkdwn, Teams Markdown): `render(text)` when it is at most `max`
+ * characters (UTF-16 code units, which never undercount a chat service's characters); otherwise `render` of the longest start of `text` (whole code points) followed
+ * by the cut mark that fits.
+ */
+export const fittedText = (text: string, render: (text: string) => string, max: number): string => {
+  const whole = render(text);
+  if (whole.length <= max) return whole;
+  const points = Array.from(text);
+  const mark = cutMark(points.length);
+  const attempt = (length: number): string => render(`${points.slice(0, length).join('')}${mark}`);
+  let low = 0;
+  let high = points.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (attempt(middle).length <= max) low = middle;
+    else high = middle - 1;
+  }
+  const result = attempt(low);
+  if (result.length > max) throw new RangeError(`No room for the cut mark in ${max} characters`);
+  return result;
+};

@@ -28,7 +28,7 @@ import type {
 } from '@slack/web-api';
 import type { GateOutcome } from '../../gate/execution-view';
 import { humanUtc } from '../../pages/html';
-import { cutMark, messageLines, parameterRows, principalLabel, singleLine, timeLeft } from '../describe';
+import { fittedText, messageLines, parameterRows, principalLabel, singleLine, timeLeft } from '../describe';
 import type { GateNotification } from '../notification';
 
 /** Slack's limits (Block Kit reference), in characters. */
@@ -149,31 +149,8 @@ export const escapeMrkdwn = (text: string): string => {
     .join('');
 };
 
-/**
- * `render(text)` when it is at most `max` characters (UTF-16 code units, which never undercounts
- * Slack's characters); otherwise `render` of the longest start of `text` (whole code points) followed
- * by the cut mark that fits.
- */
-const fitted = (text: string, render: (text: string) => string, max: number): string => {
-  const whole = render(text);
-  if (whole.length <= max) return whole;
-  const points = Array.from(text);
-  const mark = cutMark(points.length);
-  const attempt = (length: number): string => render(`${points.slice(0, length).join('')}${mark}`);
-  let low = 0;
-  let high = points.length - 1;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (attempt(middle).length <= max) low = middle;
-    else high = middle - 1;
-  }
-  const result = attempt(low);
-  if (result.length > max) throw new RangeError(`No room for the cut mark in ${max} characters`);
-  return result;
-};
-
 /** Untrusted text escaped for mrkdwn, at most `max` characters. */
-const mrkdwnText = (text: string, max: number): string => fitted(text, escapeMrkdwn, max);
+const mrkdwnText = (text: string, max: number): string => fittedText(text, escapeMrkdwn, max);
 
 const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text, verbatim: true });
 
@@ -212,7 +189,7 @@ const messageBlocks = (notification: GateNotification): SectionBlock[] => {
       .split('\n')
       .map((line) => (line === '' ? '>' : `> ${line}`))
       .join('\n');
-  const text = fitted(lines.join('\n'), quote, SLACK_LIMITS.text - MESSAGE_LABEL.length);
+  const text = fittedText(lines.join('\n'), quote, SLACK_LIMITS.text - MESSAGE_LABEL.length);
   return [{ type: 'section', text: mrkdwn(`${MESSAGE_LABEL}${text}`) }];
 };
 

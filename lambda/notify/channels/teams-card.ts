@@ -13,7 +13,7 @@
  * whole card stays well under Teams' 28 KB message limit: untrusted text is cut visibly.
  */
 import { humanUtc } from '../../pages/html';
-import { cutMark, messageLines, parameterRows, principalLabel, singleLine, timeLeft } from '../describe';
+import { fittedText, messageLines, parameterRows, principalLabel, singleLine, timeLeft } from '../describe';
 import type { GateNotification, NotificationLinks } from '../notification';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -118,27 +118,9 @@ export const plainMarkdown = (text: string): string => {
     .join('');
 };
 
-/**
- * `plainMarkdown(text)` when at most `max` UTF-16 code units; else that of the longest start of `text`
- * (whole code points) followed by the cut mark that fits. `render` turns the source into card text.
- */
-const fitted = (text: string, max: number, render: (text: string) => string = plainMarkdown): string => {
-  const whole = render(text);
-  if (whole.length <= max) return whole;
-  const points = Array.from(text);
-  const mark = cutMark(points.length);
-  const attempt = (length: number): string => render(`${points.slice(0, length).join('')}${mark}`);
-  let low = 0;
-  let high = points.length - 1;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    if (attempt(middle).length <= max) low = middle;
-    else high = middle - 1;
-  }
-  const result = attempt(low);
-  if (result.length > max) throw new RangeError(`No room for the cut mark in ${max} characters`);
-  return result;
-};
+/** `plainMarkdown` of `text`, cut visibly to at most `max` code units (see fittedText). */
+const fitted = (text: string, max: number, render: (text: string) => string = plainMarkdown): string =>
+  fittedText(text, render, max);
 
 const text = (value: string, options: Omit<TextBlock, 'type' | 'text' | 'wrap'> = {}): TextBlock => ({
   type: 'TextBlock',
