@@ -6,6 +6,7 @@
  */
 import { html, PALETTE, SafeHtml, timeElement } from '../../lambda/pages/html';
 import type { LocalPage } from '../api-server';
+import { answerByFormat, pageHeaders } from '../page-format';
 import type { LocalSes, StoredEmail } from './server';
 
 export const MAILBOX_PATH = '/_local/mailbox';
@@ -146,40 +147,18 @@ export const mailboxJson = (messages: readonly StoredEmail[]): string =>
     })),
   );
 
-const NO_STORE = 'no-store';
-
-const HTML_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': NO_STORE,
-  'content-security-policy': MAILBOX_CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-const JSON_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'application/json',
-  'cache-control': NO_STORE,
-};
-const TEXT_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/plain; charset=utf-8',
-  'cache-control': NO_STORE,
-};
+const HEADERS = pageHeaders(MAILBOX_CONTENT_SECURITY_POLICY);
 
 /** `?format=json`: JSON; no format (or `html`): the page; any other format: 400. */
 const mailboxPage =
   (ses: Pick<LocalSes, 'messages'>): LocalPage =>
-  (query) => {
-    const format = query.get('format');
-    if (format === 'json')
-      return { status: 200, headers: { ...JSON_HEADERS }, body: mailboxJson(ses.messages()) };
-    if (format !== null && format !== 'html') {
-      return {
-        status: 400,
-        headers: { ...TEXT_HEADERS },
-        body: `Unknown format '${format}': use ?format=json for JSON, or no format for the page.\n`,
-      };
-    }
-    return { status: 200, headers: { ...HTML_HEADERS }, body: renderMailbox(ses.messages()) };
-  };
+  (query) =>
+    answerByFormat(
+      query,
+      HEADERS,
+      () => mailboxJson(ses.messages()),
+      () => ({ status: 200, headers: { ...HEADERS.html }, body: renderMailbox(ses.messages()) }),
+    );
 
 /** The `localPages` entry for the local API: `/_local/mailbox`. */
 export const mailboxPages = (ses: Pick<LocalSes, 'messages'>): Record<string, LocalPage> => ({

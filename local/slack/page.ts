@@ -17,8 +17,10 @@
  * Each POST answers `303 See Other` back to the page, at the message, with what the app answered shown at
  * the top. No JavaScript: plain forms posting to the page's own paths.
  */
+
 import { html, SafeHtml } from '../../lambda/pages/html';
 import type { LocalPage } from '../api-server';
+import { answerByFormat, pageHeaders } from '../page-format';
 import { viewProblems } from './blocks';
 import {
   blockActionsPayload,
@@ -385,22 +387,9 @@ export const renderConfirmPage = (
 `.value;
 };
 
-const NO_STORE = 'no-store';
-const HTML_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': NO_STORE,
-  'content-security-policy': SLACK_PAGE_CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-const JSON_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'application/json',
-  'cache-control': NO_STORE,
-};
-const TEXT_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/plain; charset=utf-8',
-  'cache-control': NO_STORE,
-};
+const HEADERS = pageHeaders(SLACK_PAGE_CONTENT_SECURITY_POLICY);
+const HTML_HEADERS = HEADERS.html;
+const TEXT_HEADERS = HEADERS.text;
 
 const textAnswer = (status: number, body: string, headers: Record<string, string> = {}): LocalResponse => ({
   status,
@@ -410,7 +399,7 @@ const textAnswer = (status: number, body: string, headers: Record<string, string
 
 const seeOther = (location: string): LocalResponse => ({
   status: 303,
-  headers: { location, 'cache-control': NO_STORE },
+  headers: { location, 'cache-control': 'no-store' },
   body: '',
 });
 
@@ -492,32 +481,30 @@ export const slackRoutes = (
   const actingUser = (id: string | null): SlackUser | undefined =>
     workspace.users.find((user) => user.id === id) ?? workspace.users[0];
 
-  const page = (query: URLSearchParams): LocalResponse => {
-    const format = query.get('format');
-    if (format === 'json')
-      return { status: 200, headers: { ...JSON_HEADERS }, body: slackJson(slack.messages()) };
-    if (format !== null && format !== 'html') {
-      return textAnswer(
-        400,
-        `Unknown format '${format}': use ?format=json for JSON, or no format for the page.\n`,
-      );
-    }
-    const user = actingUser(query.get('as'));
-    if (!user) return textAnswer(500, 'The local Slack has no users: give startLocalSlack at least one.\n');
-    return {
-      status: 200,
-      headers: { ...HTML_HEADERS },
-      body: renderSlackPage({
-        workspace,
-        messages: slack.messages(),
-        views: slack.views(),
-        actingUser: user,
-        notices,
-        interactionsUrl: interactionsUrl(),
-        drafts,
-      }),
-    };
-  };
+  const page = (query: URLSearchParams): LocalResponse =>
+    answerByFormat(
+      query,
+      HEADERS,
+      () => slackJson(slack.messages()),
+      () => {
+        const user = actingUser(query.get('as'));
+        if (!user)
+          return textAnswer(500, 'The local Slack has no users: give startLocalSlack at least one.\n');
+        return {
+          status: 200,
+          headers: { ...HTML_HEADERS },
+          body: renderSlackPage({
+            workspace,
+            messages: slack.messages(),
+            views: slack.views(),
+            actingUser: user,
+            notices,
+            interactionsUrl: interactionsUrl(),
+            drafts,
+          }),
+        };
+      },
+    );
 
   /** Checks method, origin, form and user; then runs `action` with them. */
   const formPost =

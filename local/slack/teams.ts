@@ -13,10 +13,12 @@
  *   webhook card cannot call back), and `?format=json`: `[{webhook, cards, receivedAt}]`, newest last,
  *   `cards` being the attachments' `content`.
  */
+
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeHtml, html, SafeHtml } from '../../lambda/pages/html';
 import type { LocalPage } from '../api-server';
+import { answerByFormat, pageHeaders } from '../page-format';
 import { readBody } from '../read-body';
 import type { Json, JsonObject } from './workspace';
 
@@ -318,34 +320,15 @@ export const TEAMS_CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
+const TEAMS_PAGE_HEADERS = pageHeaders(TEAMS_CONTENT_SECURITY_POLICY);
+
 /** The `localPages` entry for the local API: `/_local/teams`. */
 export const teamsPages = (teams: Pick<LocalTeams, 'posts'>): Record<string, LocalPage> => ({
-  [TEAMS_PAGE_PATH]: (query): ReturnType<LocalPage> => {
-    const format = query.get('format');
-    if (format === 'json') {
-      return {
-        status: 200,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-        body: teamsJson(teams.posts()),
-      };
-    }
-    if (format !== null && format !== 'html') {
-      return {
-        status: 400,
-        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
-        body: `Unknown format '${format}': use ?format=json for JSON, or no format for the page.\n`,
-      };
-    }
-    return {
-      status: 200,
-      headers: {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        'content-security-policy': TEAMS_CONTENT_SECURITY_POLICY,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-      },
-      body: renderTeamsPage(teams.posts()),
-    };
-  },
+  [TEAMS_PAGE_PATH]: (query): ReturnType<LocalPage> =>
+    answerByFormat(
+      query,
+      TEAMS_PAGE_HEADERS,
+      () => teamsJson(teams.posts()),
+      () => ({ status: 200, headers: { ...TEAMS_PAGE_HEADERS.html }, body: renderTeamsPage(teams.posts()) }),
+    ),
 });
