@@ -13,40 +13,15 @@ import {
   slackDate,
 } from '../../lambda/notify/channels/slack-message';
 import type { GateNotification } from '../../lambda/notify/notification';
+import { DEADLINE, DETAILS_URL, EXECUTION_ID, HOSTILE, NOTIFICATION, STEP_EXECUTION_ID } from './fixtures';
 
-const EXECUTION_ID = '0b7e4c1a-3f2d-4e8b-9a61-2c5d8f0e1a22';
-const STEP_EXECUTION_ID = '5e0d2a8c-1b3f-4c6d-8e9f-0a1b2c3d4e5f';
-const HOSTILE = `<script>alert(1)</script>"'&`;
 const HOSTILE_ESCAPED = `&lt;script&gt;alert(1)&lt;/script&gt;"'&amp;`;
 const Z = '\u200B';
-const DEADLINE = new Date('2025-11-21T15:04:05Z');
 const DEADLINE_TOKEN = '<!date^1763737445^{date_short_pretty} {time}|Friday 21 November 2025, 15:04 UTC>';
 
 const BUTTONS = {
   approve: 'v1.eyJhIjoiYXBwcm92ZSIsImciOiI1ZTBkMmE4YyJ9.c2ln-A_1',
   reject: 'v1.eyJhIjoicmVqZWN0IiwiZyI6IjVlMGQyYThjIn0.c2ln-R_2',
-};
-const DETAILS_URL = `https://abc123.execute-api.eu-west-1.amazonaws.com/executions/${EXECUTION_ID}?token=eyJhbGciOiJIUzI1NiJ9.ZGV0YWlscw.c2ln-D_4`;
-
-const NOTIFICATION: GateNotification = {
-  execution: {
-    executionId: EXECUTION_ID,
-    documentName: 'Demo-ApproveChange',
-    documentVersion: '3',
-    executedBy: 'arn:aws:sts::111122223333:assumed-role/Admin/alice@example.com',
-    startedAt: new Date('2025-11-19T08:30:00Z'),
-    parameters: { Targets: ['i-1', 'i-2'], Note: [HOSTILE], Empty: [] },
-  },
-  gate: {
-    stepName: 'ApproveChange',
-    stepExecutionId: STEP_EXECUTION_ID,
-    message: `Restart the web tier.  \r\n\r\nCheck ${HOSTILE} first.\n`,
-    approvers: ['arn:aws:iam::111122223333:role/Signal'],
-    minRequiredApprovals: 2,
-    timeoutSeconds: 604800,
-    startedAt: new Date('2025-11-14T15:04:05Z'),
-    deadline: DEADLINE,
-  },
 };
 
 const input = (overrides: Partial<GateMessageInput> = {}): GateMessageInput => ({
