@@ -65,7 +65,8 @@ const SSM_ERRORS: Readonly<Record<string, SsmMapping>> = {
   },
 };
 
-const THROTTLING_ERRORS = new Set([
+/** SSM's names for "too many requests": nothing was done (also what carry-out may try again). */
+export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   'ThrottlingException',
   'ThrottledException',
   'TooManyRequestsException',

@@ -17,6 +17,7 @@ import { type SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
 import { authorizeApiRunbook, type Identity } from '../auth/authenticate';
 import type { LinkAction } from '../auth/link-token';
 import { DecidedOtherwiseError, OutcomeUnknownError } from '../core/errors';
+import { THROTTLING_ERRORS } from '../core/problem';
 import { readExecution } from '../core/ssm-requests';
 import type { ExecutionView, GateView } from '../gate/execution-view';
 import { assessGate, type GateState, whereNow } from '../gate/gate-check';
@@ -32,22 +33,15 @@ import { type Intent, judge, targetGate } from './outcome';
 /** Attempts at the mutating call, each made only after the previous one provably did nothing. */
 export const MAX_MUTATION_ATTEMPTS = 3;
 
-/** SSM's 4xx answers that mean "not now, nothing done": worth another attempt after a pause. */
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'Throttling',
-]);
-
 /** The attempt did nothing: the connection was never made, or SSM throttled it. */
 const provablyNothingDone = (sent: Extract<Sent<unknown>, { ok: false }>): boolean => {
   const last = sent.attempts.at(-1);
   return (
     !sent.maybeApplied &&
     (last === 'not-sent' ||
-      (last === 'refused' && sent.error instanceof SSMServiceException && THROTTLED.has(sent.error.name)))
+      (last === 'refused' &&
+        sent.error instanceof SSMServiceException &&
+        THROTTLING_ERRORS.has(sent.error.name)))
   );
 };
 
