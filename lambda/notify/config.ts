@@ -2,14 +2,24 @@
  * The notifier's configuration: who is told about which runbook's gates, and through which channel.
  * The CDK construct builds it from its props and passes it as JSON in `NOTIFIER_CONFIG`; the local runner
  * does the same. It holds no secret: webhook signing secrets live in the stack's secret
- * (`webhookSecret.<name>`), and webhook URLs must not carry credentials (they are refused here).
+ * (`webhookSecret.<name>`), and webhook URLs must not carry credentials (they are refused here). The same
+ * goes for chat: the Slack signing secret and bot token, and the Teams workflow URLs (which carry their own
+ * signature, `teamsWebhookUrl.<name>`), live in the secret; this file names only Slack channel, user and
+ * user-group ids and Teams webhook names.
+ *
+ * A rule's Slack part also says who may decide from Slack: anyone in a channel can press a button, so the
+ * clicker's Slack user id (or membership of a listed user group) is the credential, not the message.
  *
  * ```json
  * { "apiUrl": "https://abc.execute-api.eu-west-1.amazonaws.com/",
  *   "signalRoleArn": "arn:aws:iam::111122223333:role/...SignalFunctionRole...",
  *   "email": { "from": "approvals@example.com" },
  *   "webhooks": { "change-board": { "url": "https://hooks.example.com/ssm" } },
- *   "rules": [ { "runbooks": ["Deploy-*"], "email": ["sre@example.com"], "webhooks": ["change-board"] } ],
+ *   "rules": [ { "runbooks": ["Deploy-*"], "email": ["sre@example.com"], "webhooks": ["change-board"],
+ *                "slack": { "channels": ["C0123DEPLOYS"],
+ *                           "approvers": { "users": ["U0123ALICE"], "userGroups": ["S0123SRE"] },
+ *                           "approve": "with-comment" },
+ *                "teams": ["change-advisory"] } ],
  *   "defaultRule": { "email": ["platform@example.com"] },
  *   "maxLinkTtlSeconds": 604800 }
  * ```
@@ -17,11 +27,34 @@
 import { ConfigurationError } from '../core/errors';
 import { RUNBOOK_PATTERN_RULE } from '../core/runbook-pattern';
 
-/** Who is told: e-mail addresses and named webhooks. */
+/** Who is told: e-mail addresses, named webhooks, Slack channels and named Teams webhooks. */
 export interface Recipients {
   readonly email?: readonly string[];
   /** Names of entries in `webhooks`. */
   readonly webhooks?: readonly string[];
+  /** Slack channels to post to, and who may decide from them. */
+  readonly slack?: SlackRecipients;
+  /**
+   * Names of Teams workflow webhooks. Their URLs carry a signature, so they live in the stack's secret
+   * (`teamsWebhookUrl.<name>`, set with `npm run keys -- teams-webhook <name>`), not here.
+   */
+  readonly teams?: readonly string[];
+}
+
+/** How Approve behaves when pressed in Slack. Reject always asks for a reason. */
+export const SLACK_APPROVE_MODES = ['at-once', 'with-comment'] as const;
+export type SlackApproveMode = (typeof SLACK_APPROVE_MODES)[number];
+
+export interface SlackRecipients {
+  /** Channel ids (`C…`, `G…`) the gate message is posted to; the app must be a member. */
+  readonly channels: readonly string[];
+  /**
+   * Who may decide this rule's gates from Slack: Slack user ids (`U…`, `W…`) and user-group ids (`S…`).
+   * Anyone else who presses a button is told so, and nothing changes.
+   */
+  readonly approvers: { readonly users?: readonly string[]; readonly userGroups?: readonly string[] };
+  /** `at-once`: Approve acts on the click; `with-comment`: it opens a modal with an optional comment. @default 'at-once' */
+  readonly approve?: SlackApproveMode;
 }
 
 /**
@@ -70,9 +103,16 @@ export const MAX_LINK_TTL_SECONDS = 30 * 24 * 3600;
 /** Size limits: generous for people, small enough to keep one invocation's fan-out bounded. */
 export const NOTIFIER_CONFIG_LIMITS = {
   rules: 50,
-  /** E-mail addresses and webhook names of one rule (or of the default rule) together. */
+  /**
+   * E-mail addresses, webhook names, Slack channels and Teams webhook names of one rule (or of the default
+   * rule) together: each is one message per gate.
+   */
   recipientsPerRule: 50,
   runbookPatternsPerRule: 50,
+  /** Slack channels of one rule; they also count among its recipients. */
+  slackChannelsPerRule: 20,
+  /** Slack user ids and user-group ids of one rule together. */
+  slackApproversPerRule: 100,
   webhooks: 50,
   urlLength: 2048,
   /** RFC 5321's limit for a forward path. */
@@ -84,7 +124,13 @@ export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '[::
 
 /** An IAM role ARN in any partition; the role name may carry a path. */
 export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** Names of outgoing webhooks and of Teams workflow webhooks. */
 export const WEBHOOK_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Slack ids as Slack shows them: public channels `C…`, private channels (older ones) `G…`. */
+export const SLACK_CHANNEL_ID_PATTERN = /^[CG][A-Z0-9]{2,30}$/;
+/** Slack user ids: `U…`, or `W…` for users of an Enterprise Grid organization. */
+export const SLACK_USER_ID_PATTERN = /^[UW][A-Z0-9]{2,30}$/;
+export const SLACK_USER_GROUP_ID_PATTERN = /^S[A-Z0-9]{2,30}$/;
 /** A deliberately plain address check: one @, no spaces or control characters, a dot in the domain. */
 export const EMAIL_PATTERN = /^[^\s@<>()",;:\\]+@[^\s@<>()",;:\\]+\.[^\s@<>()",;:\\]+$/;
 export const RUNBOOK_PATTERN = RUNBOOK_PATTERN_RULE;
@@ -185,7 +231,7 @@ export function validateNotifierRouting(value: unknown): NotifierRouting {
   let defaultRule: Recipients | undefined;
   if (value.defaultRule !== undefined) {
     if (!isRecord(value.defaultRule)) return fail('"defaultRule" must be an object');
-    rejectUnknown('defaultRule', value.defaultRule, ['email', 'webhooks']);
+    rejectUnknown('defaultRule', value.defaultRule, RECIPIENT_PROPERTIES);
     defaultRule = validateRecipients('defaultRule', value.defaultRule, context);
   }
 
@@ -273,6 +319,8 @@ function validateWebhookUrl(path: string, value: unknown): string {
   return value;
 }
 
+const RECIPIENT_PROPERTIES = ['email', 'webhooks', 'slack', 'teams'] as const;
+
 interface RecipientContext {
   readonly webhooks: Readonly<Record<string, WebhookTarget>>;
   readonly hasEmail: boolean;
@@ -280,7 +328,7 @@ interface RecipientContext {
 
 function validateRule(path: string, value: unknown, context: RecipientContext): RoutingRule {
   if (!isRecord(value)) return fail(`"${path}" must be an object with "runbooks"`);
-  rejectUnknown(path, value, ['runbooks', 'email', 'webhooks']);
+  rejectUnknown(path, value, ['runbooks', ...RECIPIENT_PROPERTIES]);
   const runbooks = value.runbooks;
   if (!Array.isArray(runbooks) || runbooks.length === 0) {
     return fail(`"${path}.runbooks" must be a non-empty array of runbook-name patterns`);
@@ -316,7 +364,16 @@ function validateRecipients(
       fail(`"${itemPath}" names the webhook ${JSON.stringify(item)}, which "webhooks" does not define`);
     }
   });
-  const count = (email?.length ?? 0) + (webhooks?.length ?? 0);
+  const slack = value.slack === undefined ? undefined : validateSlack(`${path}.slack`, value.slack);
+  // Unlike outgoing webhooks, Teams webhooks are not declared here: their URLs are secret-only, so the
+  // notifier finds out about a missing one at run time (and logs it), not at synth time.
+  const teams = validateList(`${path}.teams`, value.teams, 'Teams webhook names', (item, itemPath) => {
+    if (typeof item !== 'string' || !WEBHOOK_NAME_PATTERN.test(item)) {
+      fail(`"${itemPath}" must be the name of a Teams webhook: 1 to 64 letters, digits, _ or -`);
+    }
+  });
+  const count =
+    (email?.length ?? 0) + (webhooks?.length ?? 0) + (slack?.channels.length ?? 0) + (teams?.length ?? 0);
   if (count > NOTIFIER_CONFIG_LIMITS.recipientsPerRule) {
     fail(
       `"${path}" has ${count} recipients; at most ${NOTIFIER_CONFIG_LIMITS.recipientsPerRule} are allowed`,
@@ -328,6 +385,82 @@ function validateRecipients(
   return {
     ...(email === undefined ? {} : { email }),
     ...(webhooks === undefined ? {} : { webhooks }),
+    ...(slack === undefined ? {} : { slack }),
+    ...(teams === undefined ? {} : { teams }),
+  };
+}
+
+/**
+ * A rule's Slack part: where the gate message goes and who may press its buttons. Approvers are required:
+ * a message nobody may decide from would only invite clicks that are refused.
+ */
+function validateSlack(path: string, value: unknown): SlackRecipients {
+  if (!isRecord(value)) return fail(`"${path}" must be an object with "channels" and "approvers"`);
+  rejectUnknown(path, value, ['channels', 'approvers', 'approve']);
+
+  const channelsPath = `${path}.channels`;
+  if (!Array.isArray(value.channels) || value.channels.length === 0) {
+    return fail(`"${channelsPath}" must be a non-empty array of Slack channel ids (C… or G…)`);
+  }
+  if (value.channels.length > NOTIFIER_CONFIG_LIMITS.slackChannelsPerRule) {
+    fail(
+      `"${channelsPath}" has ${value.channels.length} channels; at most ${NOTIFIER_CONFIG_LIMITS.slackChannelsPerRule} are allowed`,
+    );
+  }
+  const channels = validateList(channelsPath, value.channels, 'Slack channel ids', (item, itemPath) => {
+    if (typeof item !== 'string' || !SLACK_CHANNEL_ID_PATTERN.test(item)) {
+      // Not a name (#ops): names change and can be reused; ids are stable and what the API takes.
+      fail(`"${itemPath}" must be a Slack channel id (C… or G…, as shown in the channel's details)`);
+    }
+  }) as string[];
+
+  const approversPath = `${path}.approvers`;
+  const noApprovers = `"${approversPath}" must name at least one Slack user or user group: without approvers nobody could decide from Slack`;
+  if (value.approvers === undefined) return fail(noApprovers);
+  if (!isRecord(value.approvers)) {
+    return fail(`"${approversPath}" must be an object with "users" and/or "userGroups"`);
+  }
+  rejectUnknown(approversPath, value.approvers, ['users', 'userGroups']);
+  const users = validateList(
+    `${approversPath}.users`,
+    value.approvers.users,
+    'Slack user ids',
+    (item, itemPath) => {
+      if (typeof item !== 'string' || !SLACK_USER_ID_PATTERN.test(item)) {
+        fail(`"${itemPath}" must be a Slack user id (U… or W…)`);
+      }
+    },
+  );
+  const userGroups = validateList(
+    `${approversPath}.userGroups`,
+    value.approvers.userGroups,
+    'Slack user-group ids',
+    (item, itemPath) => {
+      if (typeof item !== 'string' || !SLACK_USER_GROUP_ID_PATTERN.test(item)) {
+        fail(`"${itemPath}" must be a Slack user-group id (S…)`);
+      }
+    },
+  );
+  const approverCount = (users?.length ?? 0) + (userGroups?.length ?? 0);
+  if (approverCount === 0) fail(noApprovers);
+  if (approverCount > NOTIFIER_CONFIG_LIMITS.slackApproversPerRule) {
+    fail(
+      `"${approversPath}" has ${approverCount} users and user groups; at most ${NOTIFIER_CONFIG_LIMITS.slackApproversPerRule} are allowed`,
+    );
+  }
+
+  const approve = value.approve;
+  if (approve !== undefined && !SLACK_APPROVE_MODES.includes(approve as SlackApproveMode)) {
+    fail(`"${path}.approve" must be ${SLACK_APPROVE_MODES.map((mode) => JSON.stringify(mode)).join(' or ')}`);
+  }
+
+  return {
+    channels,
+    approvers: {
+      ...(users === undefined ? {} : { users }),
+      ...(userGroups === undefined ? {} : { userGroups }),
+    },
+    ...(approve === undefined ? {} : { approve: approve as SlackApproveMode }),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_LINK_TTL_SECONDS,
   MAX_LINK_TTL_SECONDS,
   MIN_LINK_TTL_SECONDS,
+  NOTIFIER_CONFIG_LIMITS,
   type NotifierConfig,
   NotifierConfigError,
   parseNotifierConfig,
@@ -276,8 +277,8 @@ describe('validateNotifierConfig', () => {
     ],
     [
       'a rule with unknown properties',
-      withProperty('rules', [{ runbooks: ['*'], slack: ['#ops'] }]),
-      '"rules[0]" has unknown property "slack" (allowed: runbooks, email, webhooks)',
+      withProperty('rules', [{ runbooks: ['*'], pagerduty: ['ops'] }]),
+      '"rules[0]" has unknown property "pagerduty" (allowed: runbooks, email, webhooks, slack, teams)',
     ],
     [
       'a single address instead of a list',
@@ -345,7 +346,7 @@ describe('validateNotifierConfig', () => {
     [
       'runbooks in the default rule',
       withProperty('defaultRule', { runbooks: ['*'], email: ['sre@example.com'] }),
-      '"defaultRule" has unknown property "runbooks" (allowed: email, webhooks)',
+      '"defaultRule" has unknown property "runbooks" (allowed: email, webhooks, slack, teams)',
     ],
     [
       'an invalid default recipient',
@@ -421,6 +422,353 @@ describe('validateNotifierConfig', () => {
       } catch (error) {
         expect((error as Error).message).not.toMatch(/hunter2|s3cr3t|k3y|hooks\.example|api\.example/);
       }
+    }
+  });
+});
+
+describe('validateNotifierConfig: Slack and Teams recipients', () => {
+  const slack = {
+    channels: ['C0123DEPLOYS', 'G0PRIVATE1'],
+    approvers: { users: ['U0ALICE', 'W0ENTERPRISE'], userGroups: ['S0SRE'] },
+    approve: 'with-comment',
+  };
+
+  /** `full` with the first rule's (or, with `rule: 'defaultRule'`, the default rule's) Slack part replaced. */
+  const withSlack = (value: unknown, rule: 'rules[0]' | 'defaultRule' = 'rules[0]') =>
+    rule === 'defaultRule'
+      ? withProperty('defaultRule', { slack: value })
+      : withProperty('rules', [{ runbooks: ['Deploy-*'], slack: value }]);
+  const withTeams = (value: unknown) => withProperty('rules', [{ runbooks: ['Deploy-*'], teams: value }]);
+  const ids = (prefix: string, count: number, from = 0) =>
+    Array.from({ length: count }, (_, index) => `${prefix}0${String(from + index).padStart(3, '0')}`);
+
+  it('accepts Slack and Teams recipients in rules and the default rule, as given, with no defaults added', () => {
+    const config = validateNotifierConfig({
+      ...full,
+      rules: [
+        { runbooks: ['Deploy-*'], email: ['sre@example.com'], slack, teams: ['change-advisory', 'sre_team'] },
+        { runbooks: ['Patch-*'], slack: { channels: ['C0PATCHES'], approvers: { users: ['U0BOB'] } } },
+        {
+          runbooks: ['Audit-*'],
+          slack: { channels: ['C0AUDIT'], approvers: { userGroups: ['S0AUDITORS'] } },
+        },
+        { runbooks: ['Teams-*'], teams: [] },
+      ],
+      defaultRule: {
+        slack: {
+          channels: ['C0PLATFORM'],
+          approvers: { users: [], userGroups: ['S0PLATFORM'] },
+          approve: 'at-once',
+        },
+        teams: ['platform'],
+      },
+    });
+    expect(config).toEqual<NotifierConfig>({
+      apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      signalRoleArn: SIGNAL_ROLE_ARN,
+      email: { from: 'approvals@example.com' },
+      webhooks: { 'change-board': { url: 'https://hooks.example.com/ssm/ops' } },
+      rules: [
+        {
+          runbooks: ['Deploy-*'],
+          email: ['sre@example.com'],
+          slack: {
+            channels: ['C0123DEPLOYS', 'G0PRIVATE1'],
+            approvers: { users: ['U0ALICE', 'W0ENTERPRISE'], userGroups: ['S0SRE'] },
+            approve: 'with-comment',
+          },
+          teams: ['change-advisory', 'sre_team'],
+        },
+        { runbooks: ['Patch-*'], slack: { channels: ['C0PATCHES'], approvers: { users: ['U0BOB'] } } },
+        {
+          runbooks: ['Audit-*'],
+          slack: { channels: ['C0AUDIT'], approvers: { userGroups: ['S0AUDITORS'] } },
+        },
+        { runbooks: ['Teams-*'], teams: [] },
+      ],
+      defaultRule: {
+        slack: {
+          channels: ['C0PLATFORM'],
+          approvers: { users: [], userGroups: ['S0PLATFORM'] },
+          approve: 'at-once',
+        },
+        teams: ['platform'],
+      },
+      maxLinkTtlSeconds: 3600,
+    });
+    // Copies: the caller's arrays are not handed on.
+    expect(config.rules[0]?.slack?.channels).not.toBe(slack.channels);
+    expect(config.rules[0]?.slack?.approvers.users).not.toBe(slack.approvers.users);
+  });
+
+  it('does not require Teams webhook names to be declared: their URLs live only in the secret', () => {
+    const config = validateNotifierConfig(withTeams(['not-in-webhooks']));
+    expect(config.rules).toEqual([{ runbooks: ['Deploy-*'], teams: ['not-in-webhooks'] }]);
+    expect(config.webhooks).toEqual({ 'change-board': { url: 'https://hooks.example.com/ssm/ops' } });
+  });
+
+  it('accepts the limits: 20 Slack channels, 100 approvers, 50 recipients counting Slack channels and Teams', () => {
+    const atLimits = {
+      channels: ids('C', 20),
+      approvers: { users: ids('U', 60), userGroups: ids('S', 40) },
+    };
+    const rule = {
+      runbooks: ['*'],
+      email: ids('person', 10).map((name) => `${name}@example.com`),
+      webhooks: ['change-board'],
+      slack: atLimits,
+      teams: ids('team', 19),
+    };
+    const config = validateNotifierConfig(withProperty('rules', [rule]));
+    expect(config.rules[0]?.slack).toEqual(atLimits);
+    expect(config.rules[0]?.teams).toHaveLength(19);
+    expect(NOTIFIER_CONFIG_LIMITS).toMatchObject({
+      recipientsPerRule: 50,
+      slackChannelsPerRule: 20,
+      slackApproversPerRule: 100,
+    });
+  });
+
+  const approversRequired =
+    'must name at least one Slack user or user group: without approvers nobody could decide from Slack';
+
+  const refusals: ReadonlyArray<readonly [string, unknown, string]> = [
+    [
+      'a Slack part that is a list of channels',
+      withSlack(['C0123DEPLOYS']),
+      '"rules[0].slack" must be an object with "channels" and "approvers"',
+    ],
+    [
+      'a Slack part that is null',
+      withSlack(null),
+      '"rules[0].slack" must be an object with "channels" and "approvers"',
+    ],
+    [
+      'unknown Slack properties',
+      withSlack({ ...slack, channel: 'C0123DEPLOYS', token: 'xoxb-1' }),
+      '"rules[0].slack" has unknown properties "channel", "token" (allowed: channels, approvers, approve)',
+    ],
+    [
+      'a Slack part without channels',
+      withSlack({ approvers: slack.approvers }),
+      '"rules[0].slack.channels" must be a non-empty array of Slack channel ids (C… or G…)',
+    ],
+    [
+      'an empty channel list',
+      withSlack({ ...slack, channels: [] }),
+      '"rules[0].slack.channels" must be a non-empty array of Slack channel ids (C… or G…)',
+    ],
+    [
+      'a single channel instead of a list',
+      withSlack({ ...slack, channels: 'C0123DEPLOYS' }),
+      '"rules[0].slack.channels" must be a non-empty array of Slack channel ids (C… or G…)',
+    ],
+    [
+      'a channel name instead of its id',
+      withSlack({ ...slack, channels: ['C0123DEPLOYS', '#deploys'] }),
+      '"rules[0].slack.channels[1]" must be a Slack channel id (C… or G…, as shown in the channel\'s details)',
+    ],
+    [
+      'a direct-message id as a channel',
+      withSlack({ ...slack, channels: ['D0123DM'] }),
+      '"rules[0].slack.channels[0]" must be a Slack channel id (C… or G…, as shown in the channel\'s details)',
+    ],
+    [
+      'a lower-case channel id',
+      withSlack({ ...slack, channels: ['c0123deploys'] }),
+      '"rules[0].slack.channels[0]" must be a Slack channel id (C… or G…, as shown in the channel\'s details)',
+    ],
+    [
+      'a channel id that is too short',
+      withSlack({ ...slack, channels: ['C0'] }),
+      '"rules[0].slack.channels[0]" must be a Slack channel id (C… or G…, as shown in the channel\'s details)',
+    ],
+    [
+      'a channel id that is too long',
+      withSlack({ ...slack, channels: [`C${'A'.repeat(31)}`] }),
+      '"rules[0].slack.channels[0]" must be a Slack channel id (C… or G…, as shown in the channel\'s details)',
+    ],
+    [
+      'a channel id that is not a string',
+      withSlack({ ...slack, channels: [42] }),
+      '"rules[0].slack.channels[0]" must be a Slack channel id (C… or G…, as shown in the channel\'s details)',
+    ],
+    [
+      'a repeated channel',
+      withSlack({ ...slack, channels: ['C0123DEPLOYS', 'G0PRIVATE1', 'C0123DEPLOYS'] }),
+      '"rules[0].slack.channels[2]" repeats an earlier entry',
+    ],
+    [
+      'more than 20 Slack channels',
+      withSlack({ ...slack, channels: ids('C', 21) }),
+      '"rules[0].slack.channels" has 21 channels; at most 20 are allowed',
+    ],
+    [
+      'a Slack part without approvers',
+      withSlack({ channels: ['C0123DEPLOYS'] }),
+      `"rules[0].slack.approvers" ${approversRequired}`,
+    ],
+    [
+      'empty approvers',
+      withSlack({ channels: ['C0123DEPLOYS'], approvers: {} }),
+      `"rules[0].slack.approvers" ${approversRequired}`,
+    ],
+    [
+      'approvers whose lists are empty',
+      withSlack({ channels: ['C0123DEPLOYS'], approvers: { users: [], userGroups: [] } }),
+      `"rules[0].slack.approvers" ${approversRequired}`,
+    ],
+    [
+      'approvers in the default rule that name nobody',
+      withSlack({ channels: ['C0PLATFORM'], approvers: { users: [] } }, 'defaultRule'),
+      `"defaultRule.slack.approvers" ${approversRequired}`,
+    ],
+    [
+      'approvers as a list of user ids',
+      withSlack({ ...slack, approvers: ['U0ALICE'] }),
+      '"rules[0].slack.approvers" must be an object with "users" and/or "userGroups"',
+    ],
+    [
+      'unknown approver properties',
+      withSlack({ ...slack, approvers: { users: ['U0ALICE'], groups: ['S0SRE'] } }),
+      '"rules[0].slack.approvers" has unknown property "groups" (allowed: users, userGroups)',
+    ],
+    [
+      'a single user instead of a list',
+      withSlack({ ...slack, approvers: { users: 'U0ALICE' } }),
+      '"rules[0].slack.approvers.users" must be an array of Slack user ids',
+    ],
+    [
+      'a user name instead of a user id',
+      withSlack({ ...slack, approvers: { users: ['U0ALICE', '@bob'] } }),
+      '"rules[0].slack.approvers.users[1]" must be a Slack user id (U… or W…)',
+    ],
+    [
+      'a user-group id among the users',
+      withSlack({ ...slack, approvers: { users: ['S0SRE'] } }),
+      '"rules[0].slack.approvers.users[0]" must be a Slack user id (U… or W…)',
+    ],
+    [
+      'a bot id among the users',
+      withSlack({ ...slack, approvers: { users: ['B0BOT'] } }),
+      '"rules[0].slack.approvers.users[0]" must be a Slack user id (U… or W…)',
+    ],
+    [
+      'a repeated user',
+      withSlack({ ...slack, approvers: { users: ['U0ALICE', 'U0ALICE'] } }),
+      '"rules[0].slack.approvers.users[1]" repeats an earlier entry',
+    ],
+    [
+      'a single user group instead of a list',
+      withSlack({ ...slack, approvers: { userGroups: 'S0SRE' } }),
+      '"rules[0].slack.approvers.userGroups" must be an array of Slack user-group ids',
+    ],
+    [
+      'a user group given by its handle',
+      withSlack({ ...slack, approvers: { userGroups: ['@sre-oncall'] } }),
+      '"rules[0].slack.approvers.userGroups[0]" must be a Slack user-group id (S…)',
+    ],
+    [
+      'a user id among the user groups',
+      withSlack({ ...slack, approvers: { users: ['U0ALICE'], userGroups: ['S0SRE', 'U0BOB'] } }),
+      '"rules[0].slack.approvers.userGroups[1]" must be a Slack user-group id (S…)',
+    ],
+    [
+      'a repeated user group',
+      withSlack({ ...slack, approvers: { userGroups: ['S0SRE', 'S0DBA', 'S0SRE'] } }),
+      '"rules[0].slack.approvers.userGroups[2]" repeats an earlier entry',
+    ],
+    [
+      'more than 100 users and user groups',
+      withSlack({ ...slack, approvers: { users: ids('U', 60), userGroups: ids('S', 41) } }),
+      '"rules[0].slack.approvers" has 101 users and user groups; at most 100 are allowed',
+    ],
+    [
+      'an unknown approve mode',
+      withSlack({ ...slack, approve: 'with-reason' }),
+      '"rules[0].slack.approve" must be "at-once" or "with-comment"',
+    ],
+    [
+      'an approve mode that is not a string',
+      withSlack({ ...slack, approve: true }),
+      '"rules[0].slack.approve" must be "at-once" or "with-comment"',
+    ],
+    [
+      'a Slack part in the default rule with unknown properties',
+      withSlack({ ...slack, runbooks: ['*'] }, 'defaultRule'),
+      '"defaultRule.slack" has unknown property "runbooks" (allowed: channels, approvers, approve)',
+    ],
+    [
+      'Teams names that are not a list',
+      withTeams('change-advisory'),
+      '"rules[0].teams" must be an array of Teams webhook names',
+    ],
+    [
+      'a Teams webhook URL instead of its name',
+      withTeams(['change-advisory', 'https://example.webhook.office.com/webhookb2/abc']),
+      '"rules[0].teams[1]" must be the name of a Teams webhook: 1 to 64 letters, digits, _ or -',
+    ],
+    [
+      'an empty Teams name',
+      withTeams(['']),
+      '"rules[0].teams[0]" must be the name of a Teams webhook: 1 to 64 letters, digits, _ or -',
+    ],
+    [
+      'a Teams name longer than 64 characters',
+      withTeams(['t'.repeat(65)]),
+      '"rules[0].teams[0]" must be the name of a Teams webhook: 1 to 64 letters, digits, _ or -',
+    ],
+    [
+      'a Teams name that is not a string',
+      withTeams([{ name: 'change-advisory' }]),
+      '"rules[0].teams[0]" must be the name of a Teams webhook: 1 to 64 letters, digits, _ or -',
+    ],
+    [
+      'a repeated Teams name',
+      withTeams(['change-advisory', 'change-advisory']),
+      '"rules[0].teams[1]" repeats an earlier entry',
+    ],
+    [
+      'an invalid Teams name in the default rule',
+      withProperty('defaultRule', { teams: ['platform team'] }),
+      '"defaultRule.teams[0]" must be the name of a Teams webhook: 1 to 64 letters, digits, _ or -',
+    ],
+    [
+      'more than 50 recipients counting Slack channels and Teams webhooks',
+      withProperty('rules', [
+        {
+          runbooks: ['*'],
+          email: ids('person', 10).map((name) => `${name}@example.com`),
+          webhooks: ['change-board'],
+          slack: { channels: ids('C', 20), approvers: { users: ['U0ALICE'] } },
+          teams: ids('team', 20),
+        },
+      ]),
+      '"rules[0]" has 51 recipients; at most 50 are allowed',
+    ],
+    [
+      'more than 50 recipients in the default rule, counting Slack channels and Teams webhooks',
+      withProperty('defaultRule', {
+        slack: { channels: ids('C', 20), approvers: { userGroups: ['S0SRE'] } },
+        teams: ids('team', 31),
+      }),
+      '"defaultRule" has 51 recipients; at most 50 are allowed',
+    ],
+  ];
+
+  it.each(refusals)('refuses %s', (_name, value, problem) => {
+    const validate = () => validateNotifierConfig(value);
+    expect(validate).toThrow(new ConfigurationError(`Invalid notifier config: ${problem}`));
+    expect(validate).toThrow(NotifierConfigError);
+  });
+
+  it('never repeats a Teams webhook URL given in place of a name', () => {
+    const url = 'https://example.webhook.office.com/webhookb2/abc/IncomingWebhook/def?sig=s3cr3t';
+    expect(() => validateNotifierConfig(withTeams([url]))).toThrow(NotifierConfigError);
+    try {
+      validateNotifierConfig(withTeams([url]));
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/s3cr3t|webhook\.office/);
     }
   });
 });
