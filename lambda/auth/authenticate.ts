@@ -1,6 +1,8 @@
 /**
  * The one authentication entry of the mutating routes: an API client token (`Authorization: Bearer`)
  * or a signed link token (the caller takes it from the confirmation form's field or the query string).
+ * Slack buttons authenticate elsewhere (the interactions function) and arrive as a SlackIdentity; a link
+ * that came with a Slack message only shows its page (`slack-link-view-only`).
  */
 import { AuthenticationError, ForbiddenError, ValidationError } from '../core/errors';
 import { matchesRunbook } from '../core/runbook-pattern';
@@ -15,7 +17,7 @@ import {
 } from './link-token';
 import type { ApiAction, ApiScope, AuthConfig } from './secret-document';
 
-export type Identity = LinkIdentity | ApiIdentity;
+export type Identity = LinkIdentity | ApiIdentity | SlackIdentity;
 
 export interface ApiIdentity {
   readonly kind: 'api';
@@ -37,6 +39,35 @@ export interface LinkIdentity {
   /** The id of the key that verified the link (for the audit record). */
   readonly keyId?: string;
 }
+
+/**
+ * A person who pressed a button of a Slack message: Slack's signed request names the user; the button's
+ * signed value names the execution, the gate and the channel it was posted to.
+ */
+export interface SlackIdentity {
+  readonly kind: 'slack';
+  readonly channel: 'slack';
+  /**
+   * The Slack user's name as the interaction payload gives it (`alice`), as recorded: the interactions
+   * function passes it through slackUserName (identity-comment.ts: singleLine, at most 80 characters,
+   * round brackets made square), so that it cannot fake another user id in SSM's Comment.
+   */
+  readonly name: string;
+  /** The Slack user id (`U0123ABCD`). */
+  readonly userId: string;
+  readonly teamId: string;
+  /** The Slack channel the message (and its buttons) was posted to. */
+  readonly slackChannelId: string;
+  /** The one approval step the button decides. */
+  readonly gate: GateRef;
+  /** The button value's `jti` and the key that verified it (for the audit record). */
+  readonly tokenId: string;
+  readonly keyId: string;
+}
+
+/** The gate a step-bound credential (a notifier's link, a Slack button) decides; undefined otherwise. */
+export const gateOf = (identity: Identity): GateRef | undefined =>
+  identity.kind === 'api' ? undefined : identity.gate;
 
 /** The identity a verified link stands for. */
 export const linkIdentity = (claims: LinkClaims): LinkIdentity => ({
@@ -77,7 +108,8 @@ const SCHEME = /^[^ ]*/;
  *   execution is read: ForbiddenError `scope-action` / `scope-runbook`); unknown token →
  *   AuthenticationError `invalid-api-token`; another scheme → AuthenticationError `unsupported-auth-scheme`;
  * - a link token → verified (see verifyLinkToken), then it must name this execution and allow this action
- *   (`signal` never) → ForbiddenError `link-wrong-execution` / `link-wrong-action`;
+ *   (`signal` never) → ForbiddenError `link-wrong-execution` / `link-wrong-action`, and not have come with
+ *   a Slack message → ForbiddenError `slack-link-view-only`;
  * - neither → AuthenticationError `missing-credentials`.
  */
 export async function authenticate(

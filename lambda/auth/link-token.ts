@@ -8,8 +8,8 @@
  * something else with the same key material is not a link). Links the notifier mints also carry `gat`, the
  * gate (`{ "n": step name, "id": step execution id }`): such a link decides only that one approval step,
  * never a later gate of the same execution; and `chn`, the channel it was sent through (`email`,
- * `webhook`), recorded with the decision. Links without `gat` (made by `npm run link`) act on whichever
- * approval step waits.
+ * `webhook`, `slack`, `teams`), recorded with the decision. Links without `gat` (made by `npm run link`)
+ * act on whichever approval step waits. A `slack` link only opens its page: see authorizeLink.
  */
 import type { JWTHeaderParameters, JWTPayload } from 'jose';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../core/errors';
@@ -63,8 +63,11 @@ export interface GateRef {
   readonly stepExecutionId: string;
 }
 
-/** Channels that deliver links; a link made by hand (`npm run link`) names none. */
-export const LINK_CHANNELS = ['email', 'webhook'] as const;
+/**
+ * Channels that deliver links; a link made by hand (`npm run link`) names none. A `slack` link only shows
+ * the details page: in Slack, the clicker's Slack user decides, through the message's buttons.
+ */
+export const LINK_CHANNELS = ['email', 'webhook', 'slack', 'teams'] as const;
 export type LinkChannel = (typeof LINK_CHANNELS)[number];
 
 /** SSM step names: letters, digits and underscores (we also take `-` and `.`), at most 128 characters. */
@@ -276,8 +279,11 @@ function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters, now: Date)
   };
 }
 
-/** Checks that verified claims allow this action on this execution; ForbiddenError otherwise. */
-export function authorizeLink(claims: LinkClaims, executionId: string, action: MutatingAction): void {
+/**
+ * Checks that verified claims allow this action on this execution, to show its confirmation page:
+ * ForbiddenError `link-wrong-execution` or `link-wrong-action` otherwise. Acting needs authorizeLink.
+ */
+export function authorizeLinkView(claims: LinkClaims, executionId: string, action: MutatingAction): void {
   if (claims.executionId !== executionId) {
     throw new ForbiddenError('link-wrong-execution', 'The link is for a different execution.');
   }
@@ -289,5 +295,21 @@ export function authorizeLink(claims: LinkClaims, executionId: string, action: M
   }
   if (!claims.actions.includes(action)) {
     throw new ForbiddenError('link-wrong-action', `The link does not allow the action "${action}".`);
+  }
+}
+
+/**
+ * Checks that verified claims allow carrying out this action on this execution: as authorizeLinkView,
+ * and a link that came with a Slack message (channel `slack`) never acts → ForbiddenError
+ * `slack-link-view-only`. Anyone in the channel sees that message's Details link; only its buttons,
+ * which check who clicks, decide.
+ */
+export function authorizeLink(claims: LinkClaims, executionId: string, action: MutatingAction): void {
+  authorizeLinkView(claims, executionId, action);
+  if (claims.channel === 'slack') {
+    throw new ForbiddenError(
+      'slack-link-view-only',
+      "This link came with a Slack message and only shows the details. Decide with the message's buttons in Slack, where your Slack user is checked against the runbook's approvers.",
+    );
   }
 }

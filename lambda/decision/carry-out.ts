@@ -14,7 +14,7 @@
  *    sent: the connection was never made.
  */
 import { type SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
-import { authorizeApiRunbook, type Identity } from '../auth/authenticate';
+import { authorizeApiRunbook, gateOf, type Identity } from '../auth/authenticate';
 import type { LinkAction } from '../auth/link-token';
 import { DecidedOtherwiseError, OutcomeUnknownError } from '../core/errors';
 import { THROTTLING_ERRORS } from '../core/problem';
@@ -82,6 +82,11 @@ export interface DecisionRequest {
   readonly intent: Intent;
   /** Builds the SendAutomationSignal or StopAutomationExecution command (a fresh one per attempt). */
   readonly command: () => object;
+  /**
+   * A check of the execution as first read, before anything is sent (a Slack button must name the
+   * execution's runbook); it throws to refuse.
+   */
+  readonly authorize?: (before: ExecutionView) => void;
   readonly budget: Budget;
 }
 
@@ -114,13 +119,14 @@ const alreadyFrom = (state: Extract<ReturnType<typeof judge>, { kind: 'applied' 
 
 export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcome> => {
   const { client, executionId, identity, intent, budget } = request;
-  const gate = identity.kind === 'link' ? identity.gate : undefined;
+  const gate = gateOf(identity);
   const before: ExecutionView = await readExecution(
     client,
     executionId,
     budget.signal(AFTER_FIRST_READ_RESERVE_MS),
   );
   if (identity.kind === 'api') authorizeApiRunbook(identity, before.documentName);
+  request.authorize?.(before);
   if (gate !== undefined) {
     // A link never carries `signal` (authorizeLink refuses it before the handler runs).
     const state = assessGate(before, intent.action as LinkAction, gate);

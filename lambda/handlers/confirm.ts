@@ -3,6 +3,10 @@
  * unfurlers prefetch links, so only the page's button (a POST to the action route) signals SSM. The page
  * reads the execution (GetAutomationExecution, the function's only SSM permission) to show what is being
  * decided, and says what happened instead of offering a button when the link's gate no longer waits.
+ *
+ * A link that came with a Slack message (channel `slack`) opens the same facts without a button: anyone
+ * in the channel can open it, so decisions there go through the message's buttons, which know who
+ * clicked. A link from a Teams card is an ordinary link, as an e-mailed one.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
@@ -10,7 +14,7 @@ import { linkIdentity } from '../auth/authenticate';
 import { authConfigFromEnvironment } from '../auth/config-source';
 import { commentRoom } from '../auth/identity-comment';
 import { withKeyRefresh } from '../auth/key-refresh';
-import { authorizeLink, LINK_ACTIONS, type LinkAction, verifyLinkToken } from '../auth/link-token';
+import { authorizeLinkView, LINK_ACTIONS, type LinkAction, verifyLinkToken } from '../auth/link-token';
 import { AuthenticationError, ValidationError } from '../core/errors';
 import type { WebhookEvent, WebhookResult } from '../core/event';
 import { htmlResponse } from '../core/responses';
@@ -20,7 +24,11 @@ import { parseExecutionId } from '../core/validation';
 import { ANSWER_RESERVE_MS, budgetOf } from '../decision/budget';
 import { inspectGate } from '../gate/gate-check';
 import { httpHandler } from '../middleware/chain';
-import { renderConfirmationPage, renderGateClosedPage } from '../pages/confirmation-page';
+import {
+  renderConfirmationPage,
+  renderGateClosedPage,
+  renderSlackDetailsPage,
+} from '../pages/confirmation-page';
 import { renderAlreadyDonePage } from '../pages/result-page';
 
 const ssm = createSsmClient();
@@ -50,7 +58,7 @@ export const confirmRoute =
     const claims = await withKeyRefresh(authConfigFromEnvironment, (config) =>
       verifyLinkToken(config, token),
     );
-    authorizeLink(claims, executionId, action);
+    authorizeLinkView(claims, executionId, action);
     const view = await readExecution(client, executionId, budgetOf(lambda).signal(ANSWER_RESERVE_MS));
     const inspection = inspectGate(view, action, claims.gate);
     const context = {
@@ -81,6 +89,9 @@ export const confirmRoute =
           ...(inspection.by ? { by: inspection.by } : {}),
         }),
       );
+    }
+    if (claims.channel === 'slack') {
+      return htmlResponse(200, renderSlackDetailsPage({ executionId, context }));
     }
     // The comment box takes only what fits in SSM's Comment after who acted, so nothing is cut later.
     return htmlResponse(

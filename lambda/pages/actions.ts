@@ -65,3 +65,10 @@ export const ACTION_WORDS: Readonly<Record<PageAction, ActionWords>> = {
     takesComment: false,
   },
 };
+
+/**
+ * Where a Slack message's link sends its reader to decide, and why there: the page of such a link has no
+ * button, and a POST with it is refused (`slack-link-view-only`).
+ */
+export const DECIDE_IN_SLACK =
+  "Decide with the Approve and Reject buttons of the Slack message: Slack tells us who clicked, and only the runbook's approvers can decide.";

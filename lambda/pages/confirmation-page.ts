@@ -1,6 +1,7 @@
 /**
  * The page a signed link opens (GET). It changes nothing: mail scanners and chat unfurlers fetch
- * links before people do. Only its button, a plain form POST carrying the token, acts.
+ * links before people do. Only its button, a plain form POST carrying the token, acts. A link that came
+ * with a Slack message opens the same facts without a button (renderSlackDetailsPage).
  */
 import { messageLines, parameterRows, principalLabel, timeLeft } from '../notify/describe';
 import type { ExecutionSummary, GateSummary } from '../notify/notification';
@@ -72,7 +73,7 @@ export const contextRows = ({ execution, gate, now }: DecisionContext): SafeHtml
   ]);
 
 /** The gate's Message (line breaks kept) and the runbook's parameters (long values cut visibly). */
-export const contextSections = ({ execution, gate, boundToGate }: DecisionContext): SafeHtml => {
+const messageAndParameters = ({ execution, gate }: DecisionContext): SafeHtml => {
   const lines = gate?.message === undefined ? [] : messageLines(gate.message);
   const message =
     lines.length === 0
@@ -88,11 +89,16 @@ export const contextSections = ({ execution, gate, boundToGate }: DecisionContex
 <dl class="parameters">
 ${parameters.map((row) => html`<dt><code>${row.name}</code></dt>\n<dd>${row.value}</dd>\n`)}</dl>
 `;
-  const unbound = boundToGate
+  return html`${message}${table}`;
+};
+
+/** The message and parameters, then a warning when the link's button acts on whichever gate waits. */
+export const contextSections = (context: DecisionContext): SafeHtml => {
+  const unbound = context.boundToGate
     ? html``
     : html`<p class="note">This link is not bound to one approval step: it acts on whichever approval step waits when you press the button. Links sent by the notifier are bound to their step; this one was made by hand.</p>
 `;
-  return html`${message}${table}${unbound}`;
+  return html`${messageAndParameters(context)}${unbound}`;
 };
 
 /**
@@ -136,6 +142,32 @@ ${comment}<button type="submit" class="button${words.destructive ? ' button-dang
 </form>`;
 
   return page({ title: words.question, heading: words.question, body });
+};
+
+export interface SlackDetailsPageInput {
+  /** Execution id, already validated as a UUID by the caller (escaped here all the same). */
+  readonly executionId: string;
+  /** What is being decided, as SSM reports it now. Without it the page shows only the execution id. */
+  readonly context?: DecisionContext;
+}
+
+/**
+ * The page a Slack message's Details link opens: the same facts as the confirmation page, and no form.
+ * Everyone in the channel can open that link, so it cannot be the credential; the message's buttons are,
+ * because Slack tells us who clicked them (a POST with this link is refused: `slack-link-view-only`). The
+ * lead sentence is DECIDE_IN_SLACK (actions.ts).
+ */
+export const renderSlackDetailsPage = ({ executionId, context }: SlackDetailsPageInput): string => {
+  const heading = 'Decide in Slack';
+  // Written out rather than interpolated so that the page holds the sentence as people read it (the
+  // apostrophe unescaped, as in any other literal here); the tests check it equals DECIDE_IN_SLACK.
+  const body = html`<p>Decide with the Approve and Reject buttons of the Slack message: Slack tells us who clicked, and only the runbook's approvers can decide.</p>
+<dl>
+${context ? contextRows(context) : html``}<dt>Execution</dt>
+<dd><code>${executionId}</code></dd>
+</dl>
+${context ? messageAndParameters(context) : html``}<p class="note">This page only shows the details; opening it changes nothing.</p>`;
+  return page({ title: heading, heading, body });
 };
 
 export interface GateClosedPageInput {

@@ -2,7 +2,7 @@
  * Pages answering the confirmation form's POST: one for success, one for every problem. Neither
  * takes the token, so neither can echo it.
  */
-import { ACTION_WORDS, type PageAction } from './actions';
+import { ACTION_WORDS, DECIDE_IN_SLACK, type PageAction } from './actions';
 import { html, page, type SafeHtml, timeElement } from './html';
 
 /** Actions whose success a page can report: the link actions, plus `signal` for completeness. */
@@ -148,6 +148,7 @@ export type ProblemReason =
   | 'link-expired' // 403
   | 'link-wrong-execution' // 403
   | 'link-wrong-action' // 403
+  | 'slack-link-view-only' // 403: a link that came with a Slack message, used to act
   | 'invalid-execution-id' // 400
   | 'invalid-action' // 400: a link path naming no link action
   | 'invalid-field' // 400 (e.g. a comment that is too long)
@@ -232,6 +233,12 @@ export const PROBLEM_REASONS: Readonly<Record<ProblemReason, Explanation>> = {
     heading: 'This link does not allow this action',
     explanation: 'The link was issued for a different action than the one requested. Nothing was changed.',
     next: `Use the link for the action you want, exactly as you received it. ${ASK_FOR_NEW_LINK}`,
+  },
+  'slack-link-view-only': {
+    heading: 'Decide in Slack',
+    explanation:
+      'This link came with a Slack message, where everyone in the channel can open it, so it only shows the details. Nothing was changed.',
+    next: DECIDE_IN_SLACK,
   },
   'invalid-execution-id': {
     heading: 'This address is not valid',

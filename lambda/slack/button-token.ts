@@ -4,10 +4,17 @@
  * usable as one.
  *
  * Header: `{ alg: 'HS256', kid, typ: 'ssm-approval-slack-button+jwt' }`. Claims: `v` (format version, 1),
- * `sub` (execution id), `gat` (the gate: `{ "n": step name, "id": step execution id }`), `act` (`approve`
- * or `reject`), `stm` (the Slack team id) and `sch` (the channel id) the message was posted to, `iat`,
- * `exp`, `jti` (random UUID, for the audit log), `iss` as links and an `aud` of its own. Links check `typ`
- * and `aud`, and so does this module, so a button value is refused as a link and a link as a button value.
+ * `sub` (execution id), `rbk` (the runbook: the execution's `DocumentName`), `gat` (the gate:
+ * `{ "n": step name, "id": step execution id }`), `act` (`approve` or `reject`), `stm` (the Slack team id)
+ * and `sch` (the channel id) the message was posted to, `iat`, `exp`, `jti` (random UUID, for the audit
+ * log), `iss` as links and an `aud` of its own. Links check `typ` and `aud`, and so does this module, so a
+ * button value is refused as a link and a link as a button value.
+ *
+ * Why `rbk`: who may decide from Slack is a routing rule chosen by runbook name. The interactions function
+ * must answer Slack within 3 seconds, so it takes the runbook from the value we signed when we posted the
+ * message instead of reading the execution from SSM first. It can trust it as far as it trusts the rest of
+ * the value: only the notifier, holding the link key, makes values, from what SSM reported. The decision
+ * itself still reads the execution (the gate check) before it signals.
  *
  * The value is not the credential: anyone in the channel can click. It tells which decision the click
  * means and that we made the button for that channel; the clicker's Slack user id, checked against the
@@ -48,6 +55,16 @@ export const MAX_BUTTON_TTL_SECONDS = MAX_LINK_TTL_SECONDS;
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/**
+ * A runbook as an execution names it. SSM's model gives `AutomationExecution.DocumentName` the pattern
+ * `^[a-zA-Z0-9_\-.]{3,128}$` (shape DocumentName), but StartAutomationExecution takes a shared document
+ * by ARN (shape DocumentARN, `^[a-zA-Z0-9_\-.:/]{3,128}$`), and an output pattern is not enforced on
+ * what SSM returns: we take the wider input pattern so that a run of a shared runbook still gets buttons.
+ */
+export const RUNBOOK_NAME_PATTERN = /^[a-zA-Z0-9_\-.:/]{3,128}$/;
+export const isRunbookName = (value: unknown): value is string =>
+  typeof value === 'string' && RUNBOOK_NAME_PATTERN.test(value);
+
 const BUTTON_KIND: JwsKind = {
   typ: BUTTON_TOKEN_TYPE,
   audience: BUTTON_TOKEN_AUDIENCE,
@@ -63,6 +80,8 @@ export interface SlackPlace {
 
 export interface SignButtonInput extends SlackPlace {
   readonly executionId: string;
+  /** The execution's runbook (`DocumentName`), which picks the routing rule that says who may decide. */
+  readonly runbook: string;
   readonly gate: GateRef;
   readonly action: ButtonAction;
   readonly ttlSeconds: number;
@@ -71,6 +90,8 @@ export interface SignButtonInput extends SlackPlace {
 
 export interface ButtonClaims extends SlackPlace {
   readonly executionId: string;
+  /** The execution's runbook (`DocumentName`) when the message was posted. */
+  readonly runbook: string;
   readonly gate: GateRef;
   readonly action: ButtonAction;
   readonly issuedAt: Date;
@@ -87,11 +108,17 @@ const isButtonAction = (value: unknown): value is ButtonAction =>
 /**
  * Signs a button value with the active link key. Input errors are ValidationErrors (the caller's
  * mistake); a value that would not fit Slack's 2000 characters is a ValidationError too (it cannot
- * happen with valid input: the longest is about 900 characters, see the test).
+ * happen with valid input: the longest is 1125 characters, see the test).
  */
 export async function signButtonValue(config: AuthConfig, input: SignButtonInput): Promise<string> {
   if (!isExecutionId(input.executionId)) {
     throw new ValidationError('invalid-execution-id', 'The execution id must be a UUID (36 characters)');
+  }
+  if (!isRunbookName(input.runbook)) {
+    throw new ValidationError(
+      'invalid-runbook',
+      'The runbook must be an SSM document name or ARN (3 to 128 letters, digits and _ - . : /)',
+    );
   }
   if (!isGateRef(input.gate)) {
     throw new ValidationError(
@@ -123,6 +150,7 @@ export async function signButtonValue(config: AuthConfig, input: SignButtonInput
     subject: input.executionId,
     claims: {
       v: BUTTON_TOKEN_VERSION,
+      rbk: input.runbook,
       gat: { n: input.gate.stepName, id: input.gate.stepExecutionId },
       act: input.action,
       stm: input.teamId,
@@ -200,12 +228,15 @@ export async function verifyButtonValue(
 /** jose checked signature, typ, iss, aud and exp; this checks our own claims, strictly. */
 function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters, now: Date): ButtonClaims {
   const problem = (text: string): AuthenticationError => invalidButton(new Error(text));
-  const { v, sub, gat, act, stm, sch, iat, exp, jti } = payload;
+  const { v, sub, rbk, gat, act, stm, sch, iat, exp, jti } = payload;
   if (v !== BUTTON_TOKEN_VERSION) {
     throw problem(`claim "v" is not ${BUTTON_TOKEN_VERSION}`);
   }
   if (!isExecutionId(sub)) {
     throw problem('claim "sub" is not an execution id');
+  }
+  if (!isRunbookName(rbk)) {
+    throw problem('claim "rbk" is not a runbook name');
   }
   const raw = gat as { n?: unknown; id?: unknown } | null | undefined;
   const gate = { stepName: raw?.n, stepExecutionId: raw?.id };
@@ -234,6 +265,7 @@ function claimsFrom(payload: JWTPayload, header: JWTHeaderParameters, now: Date)
   }
   return {
     executionId: sub,
+    runbook: rbk,
     gate,
     action: act,
     teamId: stm,

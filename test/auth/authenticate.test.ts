@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { hashApiToken } from '../../lambda/auth/api-token';
 import { authenticate, challengeFor } from '../../lambda/auth/authenticate';
-import { signLinkToken } from '../../lambda/auth/link-token';
+import { type LinkAction, type LinkChannel, signLinkToken } from '../../lambda/auth/link-token';
 import { AuthenticationError, ForbiddenError, ValidationError } from '../../lambda/core/errors';
 import {
   authConfig,
@@ -239,6 +239,97 @@ describe('authenticate with a link token', () => {
     expect(challengeFor(error as AuthenticationError)).toBe(
       'Bearer realm="ssm-approval-webhook", error="invalid_token"',
     );
+  });
+});
+
+describe('authenticate with a link sent through a chat channel', () => {
+  const GATE = { stepName: 'ApproveProduction', stepExecutionId: '0b7d4a53-8a7c-4d5e-9f10-2a3b4c5d6e7f' };
+  const sentThrough = (channel: LinkChannel, actions: LinkAction[] = ['approve', 'reject']) =>
+    signLinkToken(config, {
+      executionId: EXECUTION_ID,
+      actions,
+      approver: `${channel}:C0LOCAL01`,
+      gate: GATE,
+      channel,
+      ttlSeconds: 600,
+      now: NOW,
+    });
+  const SLACK_VIEW_ONLY = {
+    name: 'ForbiddenError',
+    status: 403,
+    reason: 'slack-link-view-only',
+    message:
+      "This link came with a Slack message and only shows the details. Decide with the message's buttons in Slack, where your Slack user is checked against the runbook's approvers.",
+  };
+
+  it.each(['approve', 'reject'] as const)(
+    'refuses to %s with a Slack link (403 slack-link-view-only)',
+    async (action) => {
+      const error = await rejectionOf(
+        authenticate(
+          config,
+          { linkToken: await sentThrough('slack') },
+          { executionId: EXECUTION_ID, action },
+          NOW,
+        ),
+      );
+
+      expect(error).toBeInstanceOf(ForbiddenError);
+      expect(describeError(error)).toEqual(SLACK_VIEW_ONLY);
+    },
+  );
+
+  it('refuses to stop with a Slack link that carries stop', async () => {
+    const error = await rejectionOf(
+      authenticate(
+        config,
+        { linkToken: await sentThrough('slack', ['stop']) },
+        { executionId: EXECUTION_ID, action: 'stop' },
+        NOW,
+      ),
+    );
+
+    expect(describeError(error)).toEqual(SLACK_VIEW_ONLY);
+  });
+
+  it('checks the execution and the action first: a Slack link for another execution is link-wrong-execution', async () => {
+    const error = await rejectionOf(
+      authenticate(
+        config,
+        { linkToken: await sentThrough('slack') },
+        { executionId: OTHER_EXECUTION_ID, action: 'approve' },
+        NOW,
+      ),
+    );
+
+    expect(describeError(error)).toMatchObject({ status: 403, reason: 'link-wrong-execution' });
+  });
+
+  it.each<[LinkChannel, LinkAction]>([
+    ['teams', 'approve'],
+    ['teams', 'reject'],
+    ['email', 'approve'],
+    ['email', 'reject'],
+    ['webhook', 'approve'],
+  ])('lets a %s link %s, recorded with its channel and gate', async (channel, action) => {
+    const token = await sentThrough(channel);
+
+    const identity = await authenticate(
+      config,
+      { linkToken: token },
+      { executionId: EXECUTION_ID, action },
+      NOW,
+    );
+
+    expect(identity).toEqual({
+      kind: 'link',
+      channel: 'link',
+      name: `${channel}:C0LOCAL01`,
+      keyId: 'k1',
+      tokenId: decodeJwt(token).jti,
+      gate: GATE,
+      via: channel,
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import {
   authorizeLink,
+  authorizeLinkView,
   LINK_TOKEN_AUDIENCE,
   LINK_TOKEN_ISSUER,
   LINK_TOKEN_TYPE,
@@ -657,6 +658,48 @@ describe('authorizeLink', () => {
       reason: 'link-wrong-action',
       message: 'A signed link cannot send arbitrary signals; use an API token for this route.',
     });
+  });
+});
+
+describe('authorizeLinkView and authorizeLink for chat links', () => {
+  const claims: LinkClaims = {
+    executionId: EXECUTION_ID,
+    actions: ['approve', 'reject'],
+    approver: 'slack:C0LOCAL01',
+    expiresAt: at(NOW_S + 600),
+    issuedAt: NOW,
+    tokenId: '6f1b6d2e-3c4a-4b5c-9d6e-7f8091a2b3c4',
+    keyId: 'k1',
+    channel: 'slack',
+  };
+
+  it.each(['approve', 'reject'] as const)('lets a Slack link show the %s page', (action) => {
+    expect(authorizeLinkView(claims, EXECUTION_ID, action)).toBeUndefined();
+  });
+
+  it.each(['approve', 'reject'] as const)('never lets a Slack link %s', (action) => {
+    const error = thrownBy(() => authorizeLink(claims, EXECUTION_ID, action));
+
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(describeError(error)).toEqual({
+      name: 'ForbiddenError',
+      status: 403,
+      reason: 'slack-link-view-only',
+      message:
+        "This link came with a Slack message and only shows the details. Decide with the message's buttons in Slack, where your Slack user is checked against the runbook's approvers.",
+    });
+  });
+
+  it.each([
+    ['another execution', OTHER_EXECUTION_ID, 'approve', 'link-wrong-execution'],
+    ['an action the link does not carry', EXECUTION_ID, 'stop', 'link-wrong-action'],
+    ['signal', EXECUTION_ID, 'signal', 'link-wrong-action'],
+  ] as const)('refuses even the page of a Slack link for %s', (_, executionId, action, reason) => {
+    expect(describeError(thrownBy(() => authorizeLinkView(claims, executionId, action))).reason).toBe(reason);
+  });
+
+  it.each(['email', 'webhook', 'teams'] as const)('lets a %s link act', (channel) => {
+    expect(authorizeLink({ ...claims, channel }, EXECUTION_ID, 'approve')).toBeUndefined();
   });
 });
 

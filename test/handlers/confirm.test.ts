@@ -6,13 +6,14 @@
 import { writeFileSync } from 'node:fs';
 import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { signLinkToken } from '../../lambda/auth/link-token';
+import { type LinkChannel, signLinkToken } from '../../lambda/auth/link-token';
 import { parseSecretDocument } from '../../lambda/auth/secret-document';
+import { DECIDE_IN_SLACK } from '../../lambda/pages/actions';
 import { escapeHtml } from '../../lambda/pages/html';
 import { PROBLEM_REASONS, type ProblemReason } from '../../lambda/pages/result-page';
 import { approved, approveStep, execution, PRODUCTION_ID, STAGING_ID } from '../gate/fixtures';
 import { apiEvent, context } from '../support/events';
-import { link, SECRET_DOCUMENT, useTestSecret } from '../support/secrets';
+import { AUTH_CONFIG, link, SECRET_DOCUMENT, useTestSecret } from '../support/secrets';
 
 useTestSecret();
 const ssm = mockClient(SSMClient);
@@ -118,6 +119,109 @@ describe('what the page shows', () => {
       '<dt>Recorded as</dt>\n<dd>Approved via e-mail link by alice@example.com</dd>',
     );
     expect(response.body).not.toContain('<form');
+  });
+});
+
+describe('links sent with chat messages', () => {
+  const sentThrough = (channel: LinkChannel, approver: string) =>
+    signLinkToken(AUTH_CONFIG, {
+      executionId: ID,
+      actions: ['approve', 'reject'],
+      approver,
+      gate: STAGING,
+      channel,
+      ttlSeconds: 3600,
+    });
+
+  it.each(['approve', 'reject'] as const)(
+    'a Slack link opens the %s path as the details, with no form and the sentence that says where to decide',
+    async (action) => {
+      const token = await sentThrough('slack', 'slack:C0LOCAL01');
+
+      const response = await get(`/executions/${ID}/${action}?token=${token}`);
+
+      expect(response.statusCode).toBe(200);
+      expect(response.headers).toMatchObject({
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+      });
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.body).toContain(
+        "<h1>Decide in Slack</h1>\n<p>Decide with the Approve and Reject buttons of the Slack message: Slack tells us who clicked, and only the runbook's approvers can decide.</p>",
+      );
+      expect(response.body).toContain(`<p>${DECIDE_IN_SLACK}</p>`);
+      expect(response.body).toContain(
+        '<dt>Runbook</dt>\n<dd>Demo-TwoGates <span class="hint">(version 1)</span></dd>\n<dt>Approval step</dt>\n<dd>ApproveStaging</dd>\n<dt>Time left</dt>\n<dd>59 minutes, until <time',
+      );
+      expect(response.body).toContain(
+        '<blockquote class="message">Approve ApproveStaging?<br>Second line</blockquote>',
+      );
+      expect(response.body).toContain(
+        '<dl class="parameters">\n<dt><code>Version</code></dt>\n<dd>1.2.3</dd>\n</dl>',
+      );
+      expect(response.body).not.toContain('<form');
+      expect(response.body).not.toContain('<button');
+      expect(response.body).not.toContain('<textarea');
+      expect(response.body).not.toContain(token);
+      expect(response.body).not.toContain('<script');
+    },
+  );
+
+  it('a Slack link whose gate was decided shows what happened, like any link', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({
+      AutomationExecution: execution(
+        'Success',
+        [approved('ApproveStaging', STAGING_ID, 'Approved via Slack by alice (U0LOCALALICE): ok')],
+        { AutomationExecutionId: ID },
+      ),
+    });
+
+    const response = await get(
+      `/executions/${ID}/approve?token=${await sentThrough('slack', 'slack:C0LOCAL01')}`,
+    );
+
+    expect(response.body).toContain('<h1>Already approved</h1>');
+    expect(response.body).toContain(
+      '<dt>Recorded as</dt>\n<dd>Approved via Slack by alice (U0LOCALALICE): ok</dd>',
+    );
+    expect(response.body).not.toContain('<form');
+  });
+
+  it('a Slack link for another execution is refused like any link (403)', async () => {
+    const other = await signLinkToken(AUTH_CONFIG, {
+      executionId: OTHER,
+      actions: ['approve'],
+      approver: 'slack:C0LOCAL01',
+      channel: 'slack',
+      ttlSeconds: 3600,
+    });
+
+    const response = await get(`/executions/${ID}/approve?token=${other}`);
+
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain(escapeHtml(PROBLEM_REASONS['link-wrong-execution'].heading));
+  });
+
+  it.each<[LinkChannel, string, number]>([
+    // 512 − 'Approved via Teams link by teams:ops'.length − ': '.length
+    ['teams', 'teams:ops', 474],
+    // 512 − 'Approved via e-mail link by alice@example.com'.length − ': '.length
+    ['email', 'alice@example.com', 465],
+  ])('a %s link gets the confirmation form and its button', async (channel, approver, room) => {
+    const token = await sentThrough(channel, approver);
+
+    const response = await get(`/executions/${ID}/approve?token=${token}`);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<h1>Approve this execution?</h1>');
+    expect(response.body).toContain(
+      `<form method="post" action="./approve" enctype="application/x-www-form-urlencoded">\n<input type="hidden" name="token" value="${token}">`,
+    );
+    expect(response.body).toContain(`maxlength="${room}"`);
+    expect(response.body).toContain('<button type="submit" class="button">Approve execution</button>');
+    expect(response.body).not.toContain(DECIDE_IN_SLACK);
   });
 });
 

@@ -1,8 +1,10 @@
-import type { PageAction } from '../../lambda/pages/actions';
+import { DECIDE_IN_SLACK, type PageAction } from '../../lambda/pages/actions';
 import {
   type ConfirmationPageInput,
+  type DecisionContext,
   formActionPath,
   renderConfirmationPage,
+  renderSlackDetailsPage,
 } from '../../lambda/pages/confirmation-page';
 import { countTags, externalReferences, mainOf, structureProblems } from './html-checks';
 
@@ -143,5 +145,102 @@ describe('renderConfirmationPage', () => {
 describe('formActionPath', () => {
   it('is the same path as the link, without the query', () => {
     expect(formActionPath('reject')).toBe('./reject');
+  });
+});
+
+describe("renderSlackDetailsPage (a Slack message's Details link)", () => {
+  const context: DecisionContext = {
+    execution: {
+      executionId: EXECUTION_ID,
+      documentName: `Deploy-${HOSTILE}`,
+      documentVersion: '3',
+      executedBy: 'arn:aws:iam::123456789012:user/local-operator',
+      startedAt: new Date('2025-11-21T14:00:00Z'),
+      parameters: { Version: ['1.2.3'], Note: [HOSTILE] },
+    },
+    gate: {
+      stepName: 'ApproveProduction',
+      stepExecutionId: '5d3c2b1a-0f9e-4d8c-8b7a-6f5e4d3c2b1a',
+      message: `Ship it?\n${HOSTILE}`,
+      approvers: ['arn:aws:iam::123456789012:role/signal'],
+      minRequiredApprovals: 1,
+      timeoutSeconds: 7200,
+      deadline: new Date('2025-11-21T16:00:00Z'),
+    },
+    boundToGate: true,
+    now: new Date('2025-11-21T15:04:05Z'),
+  };
+
+  it('shows the runbook, gate, time left, message and parameters, the sentence, and no form', () => {
+    const document = renderSlackDetailsPage({ executionId: EXECUTION_ID, context });
+
+    expect(document).toContain('<title>Decide in Slack – SSM Automation approvals</title>');
+    expect(mainOf(document)).toBe(`<h1>Decide in Slack</h1>
+<p>Decide with the Approve and Reject buttons of the Slack message: Slack tells us who clicked, and only the runbook's approvers can decide.</p>
+<dl>
+<dt>Runbook</dt>
+<dd>Deploy-${HOSTILE_ESCAPED} <span class="hint">(version 3)</span></dd>
+<dt>Approval step</dt>
+<dd>ApproveProduction</dd>
+<dt>Time left</dt>
+<dd>55 minutes, until <time datetime="2025-11-21T16:00:00Z">Friday 21 November 2025, 16:00 UTC</time> <span class="nowrap">(<code>2025-11-21T16:00:00Z</code>)</span></dd>
+<dt>Started by</dt>
+<dd>local-operator (IAM user, account 123456789012)</dd>
+<dt>Started at</dt>
+<dd><time datetime="2025-11-21T14:00:00Z">Friday 21 November 2025, 14:00 UTC</time> <span class="nowrap">(<code>2025-11-21T14:00:00Z</code>)</span></dd>
+<dt>Execution</dt>
+<dd><code>${EXECUTION_ID}</code></dd>
+</dl>
+<h2>Message from the runbook</h2>
+<blockquote class="message">Ship it?<br>${HOSTILE_ESCAPED}</blockquote>
+<h2>Parameters</h2>
+<dl class="parameters">
+<dt><code>Note</code></dt>
+<dd>${HOSTILE_ESCAPED}</dd>
+<dt><code>Version</code></dt>
+<dd>1.2.3</dd>
+</dl>
+<p class="note">This page only shows the details; opening it changes nothing.</p>`);
+  });
+
+  it('leads with DECIDE_IN_SLACK, word for word', () => {
+    expect(DECIDE_IN_SLACK).toBe(
+      "Decide with the Approve and Reject buttons of the Slack message: Slack tells us who clicked, and only the runbook's approvers can decide.",
+    );
+    expect(renderSlackDetailsPage({ executionId: EXECUTION_ID, context })).toContain(
+      `<p>${DECIDE_IN_SLACK}</p>`,
+    );
+  });
+
+  it('is well-formed, with no form, button, input, script or anything external', () => {
+    const document = renderSlackDetailsPage({ executionId: EXECUTION_ID, context });
+
+    expect(structureProblems(document)).toEqual([]);
+    expect(countTags(document, 'main')).toBe(1);
+    expect(countTags(document, 'h1')).toBe(1);
+    expect(countTags(document, 'form')).toBe(0);
+    expect(countTags(document, 'button')).toBe(0);
+    expect(document).not.toMatch(/<form|<input|<textarea|type="submit"|name="token"/);
+    expect(document).not.toMatch(/<script|autofocus|http-equiv|onload|onclick/i);
+    expect(externalReferences(document)).toEqual([]);
+  });
+
+  it('never mentions a button of its own, even for a link that is not bound to a gate', () => {
+    const main = mainOf(
+      renderSlackDetailsPage({ executionId: EXECUTION_ID, context: { ...context, boundToGate: false } }),
+    );
+
+    expect(main).not.toContain('press the button');
+    expect(main).not.toContain('not bound to one approval step');
+  });
+
+  it('shows only the execution id without context, escaped', () => {
+    expect(mainOf(renderSlackDetailsPage({ executionId: `x"/><script>` }))).toBe(`<h1>Decide in Slack</h1>
+<p>Decide with the Approve and Reject buttons of the Slack message: Slack tells us who clicked, and only the runbook's approvers can decide.</p>
+<dl>
+<dt>Execution</dt>
+<dd><code>x&quot;/&gt;&lt;script&gt;</code></dd>
+</dl>
+<p class="note">This page only shows the details; opening it changes nothing.</p>`);
   });
 });

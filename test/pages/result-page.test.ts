@@ -346,6 +346,27 @@ describe('renderProblemPage', () => {
   );
 });
 
+describe('the problem page of a Slack link used to act', () => {
+  it('says where to decide, and shows the refusal as details', () => {
+    const main = mainOf(
+      renderProblemPage({
+        status: 403,
+        title: 'Not allowed',
+        detail:
+          "This link came with a Slack message and only shows the details. Decide with the message's buttons in Slack, where your Slack user is checked against the runbook's approvers.",
+        reason: 'slack-link-view-only',
+      }),
+    );
+
+    expect(main).toBe(`<h1>Decide in Slack</h1>
+<p class="status">Error 403 (Forbidden)</p>
+<p>This link came with a Slack message, where everyone in the channel can open it, so it only shows the details. Nothing was changed.</p>
+<p class="detail">Details: This link came with a Slack message and only shows the details. Decide with the message&#39;s buttons in Slack, where your Slack user is checked against the runbook&#39;s approvers.</p>
+<h2>What to do next</h2>
+<p>Decide with the Approve and Reject buttons of the Slack message: Slack tells us who clicked, and only the runbook&#39;s approvers can decide.</p>`);
+  });
+});
+
 describe('the token never reaches a result or problem page', () => {
   it('is absent from every page rendered for a request that carried it', () => {
     const pages = [

@@ -27,10 +27,15 @@ const config = authConfig({ keys: { k1: true } });
 
 const GATE = { stepName: 'ApproveProduction', stepExecutionId: '0b7d4a53-8a7c-4d5e-9f10-2a3b4c5d6e7f' };
 const PLACE = { teamId: 'T9TK3CUKW', channelId: 'CBR2V3XEX' };
+const RUNBOOK = 'Deploy-Production';
+const SHARED_PREFIX = 'arn:aws:ssm:eu-west-1:123456789012:document/';
+/** A shared runbook's ARN, as long as SSM allows (128 characters). */
+const LONGEST_RUNBOOK = `${SHARED_PREFIX}${'R'.repeat(128 - SHARED_PREFIX.length)}`;
 
 const sign = (overrides: Partial<Parameters<typeof signButtonValue>[1]> = {}) =>
   signButtonValue(config, {
     executionId: EXECUTION_ID,
+    runbook: RUNBOOK,
     gate: GATE,
     action: 'approve',
     ...PLACE,
@@ -59,6 +64,7 @@ const keyBytes = (kid: keyof typeof KEY): Uint8Array => new Uint8Array(Buffer.fr
 /** The claims of a good button value, for forging variants of it. */
 const goodPayload = (): Record<string, unknown> => ({
   v: 1,
+  rbk: RUNBOOK,
   gat: { n: GATE.stepName, id: GATE.stepExecutionId },
   act: 'reject',
   stm: PLACE.teamId,
@@ -91,6 +97,7 @@ describe('signButtonValue / verifyButtonValue', () => {
     const { jti, ...claims } = decodeJwt(value);
     expect(claims).toEqual({
       v: 1,
+      rbk: 'Deploy-Production',
       gat: { n: 'ApproveProduction', id: '0b7d4a53-8a7c-4d5e-9f10-2a3b4c5d6e7f' },
       act: 'approve',
       stm: 'T9TK3CUKW',
@@ -104,6 +111,7 @@ describe('signButtonValue / verifyButtonValue', () => {
     expect(jti).toMatch(UUID);
     expect(await verifyButtonValue(config, value, PLACE, NOW)).toEqual<ButtonClaims>({
       executionId: EXECUTION_ID,
+      runbook: 'Deploy-Production',
       gate: GATE,
       action: 'approve',
       teamId: 'T9TK3CUKW',
@@ -113,6 +121,15 @@ describe('signButtonValue / verifyButtonValue', () => {
       tokenId: jti as string,
       keyId: 'k1',
     });
+  });
+
+  it('carries a shared runbook named by its ARN', async () => {
+    const value = await sign({ runbook: 'arn:aws:ssm:eu-west-1:123456789012:document/Team-Restart' });
+
+    expect(decodeJwt(value).rbk).toBe('arn:aws:ssm:eu-west-1:123456789012:document/Team-Restart');
+    expect((await verifyButtonValue(config, value, PLACE, NOW)).runbook).toBe(
+      'arn:aws:ssm:eu-west-1:123456789012:document/Team-Restart',
+    );
   });
 
   it('round-trips a reject button', async () => {
@@ -149,7 +166,7 @@ describe('signButtonValue / verifyButtonValue', () => {
     expect(claims.executionId).toBe(EXECUTION_ID);
   });
 
-  it("stays under Slack's 2000-character button value limit with the longest gate and key id", async () => {
+  it("stays under Slack's 2000-character button value limit with the longest runbook, gate and key id", async () => {
     const longConfig = authConfig({ keys: { k1: true } });
     const kid = 'k'.repeat(32);
     const wide = {
@@ -159,6 +176,7 @@ describe('signButtonValue / verifyButtonValue', () => {
     };
     const value = await signButtonValue(wide, {
       executionId: EXECUTION_ID,
+      runbook: LONGEST_RUNBOOK,
       gate: { stepName: 'S'.repeat(128), stepExecutionId: 'e'.repeat(128) },
       action: 'reject',
       teamId: `T${'A'.repeat(31)}`,
@@ -168,19 +186,18 @@ describe('signButtonValue / verifyButtonValue', () => {
     });
 
     // Every field has a bounded length, so this is the longest a value can be.
-    expect(value.length).toBe(942);
+    expect(LONGEST_RUNBOOK.length).toBe(128);
+    expect(value.length).toBe(1125);
     expect(value.length).toBeLessThan(MAX_BUTTON_VALUE_LENGTH);
     expect(MAX_BUTTON_VALUE_LENGTH).toBe(2000);
-    expect(
-      (
-        await verifyButtonValue(
-          wide,
-          value,
-          { teamId: `T${'A'.repeat(31)}`, channelId: `C${'B'.repeat(31)}` },
-          NOW,
-        )
-      ).gate.stepName,
-    ).toBe('S'.repeat(128));
+    const claims = await verifyButtonValue(
+      wide,
+      value,
+      { teamId: `T${'A'.repeat(31)}`, channelId: `C${'B'.repeat(31)}` },
+      NOW,
+    );
+    expect(claims.gate.stepName).toBe('S'.repeat(128));
+    expect(claims.runbook).toBe(LONGEST_RUNBOOK);
   });
 
   it('gives every button its own random jti', async () => {
@@ -194,6 +211,30 @@ describe('signButtonValue / verifyButtonValue', () => {
       { executionId: 'not-a-uuid' },
       'invalid-execution-id',
       'The execution id must be a UUID (36 characters)',
+    ],
+    [
+      'a runbook name shorter than 3 characters',
+      { runbook: 'ab' },
+      'invalid-runbook',
+      'The runbook must be an SSM document name or ARN (3 to 128 letters, digits and _ - . : /)',
+    ],
+    [
+      'a runbook name longer than 128 characters',
+      { runbook: `${SHARED_PREFIX}${'R'.repeat(129 - SHARED_PREFIX.length)}` },
+      'invalid-runbook',
+      'The runbook must be an SSM document name or ARN (3 to 128 letters, digits and _ - . : /)',
+    ],
+    [
+      'a runbook name with a space',
+      { runbook: 'Deploy Production' },
+      'invalid-runbook',
+      'The runbook must be an SSM document name or ARN (3 to 128 letters, digits and _ - . : /)',
+    ],
+    [
+      'no runbook',
+      { runbook: undefined as never },
+      'invalid-runbook',
+      'The runbook must be an SSM document name or ARN (3 to 128 letters, digits and _ - . : /)',
     ],
     [
       'a gate without step execution id',
@@ -356,6 +397,7 @@ describe('verifyButtonValue refuses a tampered value', () => {
   it('signed with a retired key, as unknown-key-id', async () => {
     const value = await signButtonValue(authConfig({ keys: { k0: true }, active: 'k0' }), {
       executionId: EXECUTION_ID,
+      runbook: RUNBOOK,
       gate: GATE,
       action: 'approve',
       ...PLACE,
@@ -389,6 +431,7 @@ describe('verifyButtonValue checks every claim', () => {
   it('accepts the forged good value (so the cases below fail for their one change)', async () => {
     expect(await verifyButtonValue(config, await forge(goodPayload()), PLACE, NOW)).toEqual<ButtonClaims>({
       executionId: EXECUTION_ID,
+      runbook: RUNBOOK,
       gate: GATE,
       action: 'reject',
       ...PLACE,
@@ -402,6 +445,11 @@ describe('verifyButtonValue checks every claim', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['another version', { v: 2 }, 'claim "v" is not 1'],
     ['a non-UUID sub', { sub: 'abc' }, 'claim "sub" is not an execution id'],
+    ['no runbook (a value made before "rbk")', { rbk: undefined }, 'claim "rbk" is not a runbook name'],
+    ['a runbook name with a space', { rbk: 'Deploy Production' }, 'claim "rbk" is not a runbook name'],
+    ['a runbook name of 2 characters', { rbk: 'ab' }, 'claim "rbk" is not a runbook name'],
+    ['a runbook name of 129 characters', { rbk: 'R'.repeat(129) }, 'claim "rbk" is not a runbook name'],
+    ['a list as runbook', { rbk: [RUNBOOK] }, 'claim "rbk" is not a runbook name'],
     ['no gate', { gat: undefined }, 'claim "gat" is not a gate ({ n: step name, id: step execution id })'],
     [
       'a gate with an extra member',
