@@ -1,11 +1,13 @@
 /**
- * `npm run keys -- list|rotate|retire|webhook-secret|slack-credentials ...`: the link signing keys and the notifier's
- * outgoing-webhook signing secrets in the secret document, for the local store and for a deployed stack's
- * secret. Link key values are never printed: `list` shows key ids and webhook names, `rotate` prints the
- * new key id on stdout (so `$(npm run -s keys -- rotate)` captures it) and its notes on stderr.
+ * `npm run keys -- list|rotate|retire|webhook-secret|teams-webhook|slack-credentials ...`: the link signing
+ * keys, the notifier's outgoing-webhook signing secrets, its Teams workflow webhook URLs and the Slack app's
+ * credentials in the secret document, for the local store and for a deployed stack's secret. Link key
+ * values are never printed: `list` shows key ids and webhook names, `rotate` prints the new key id on
+ * stdout (so `$(npm run -s keys -- rotate)` captures it) and its notes on stderr.
  * `webhook-secret` prints the new secret once on stdout (the receiver needs it), its notes on stderr.
  * `slack-credentials` reads the Slack app's signing secret and bot token from standard input (never from
- * the command line, which shell history and `ps` would keep) and prints only which properties changed.
+ * the command line, which shell history and `ps` would keep) and prints only which properties changed;
+ * `teams-webhook` likewise reads the Teams workflow URL (its `sig=` lets anyone post to the channel).
  * The logic is in the exported functions.
  */
 import { DEFAULT_MAX_AGE_SECONDS } from '../lambda/auth/config-source';
@@ -22,14 +24,19 @@ import {
   SLACK_SIGNING_SECRET_PROPERTY,
   SLACK_SIGNING_SECRET_RULE,
   SLACK_SIGNING_SECRET_WORDS,
+  TEAMS_WEBHOOK_URL_PREFIX,
+  teamsWebhookNames,
+  teamsWebhookUrlProblem,
   validateSecretDocument,
   WEBHOOK_NAME_RULE,
   webhookSecretNames,
   withoutLinkKeys,
   withoutSlackCredentials,
+  withoutTeamsWebhookUrl,
   withoutWebhookSecret,
   withRotatedLinkKey,
   withSlackCredentials,
+  withTeamsWebhookUrl,
   withWebhookSecret,
 } from '../lambda/auth/secret-document';
 import { describeSource, parseCommandLine, runIfMain, runTool, type ToolDependencies } from './cli';
@@ -49,11 +56,13 @@ export const KEYS_USAGE = `Usage: npm run keys -- list                 [--secret
        npm run keys -- rotate [--kid KID]    [--secret-file PATH | --secret-id ARN]
        npm run keys -- retire <kid> [<kid>...] [--secret-file PATH | --secret-id ARN]
        npm run keys -- webhook-secret <name> [--remove] [--secret-file PATH | --secret-id ARN]
+       npm run keys -- teams-webhook <name> [--remove] [--secret-file PATH | --secret-id ARN] < FILE
        npm run keys -- slack-credentials [--remove] [--secret-file PATH | --secret-id ARN] < FILE
 
 The keys that sign links (HS256). The active key signs new links; every listed key verifies them.
   list    prints the key ids, the active one marked "(active)", then the names of the webhooks that
-          have a signing secret and whether Slack credentials are set; never a key or secret value
+          have a signing secret, the names of the Teams webhooks that have a URL, and whether Slack
+          credentials are set; never a key, secret or URL
   rotate  adds a fresh random key and makes it the active one; the older keys stay, so links already
           sent keep working. Retire them once every link signed with them has expired.
   retire  removes keys: links signed with them stop working once the functions re-read the secret
@@ -63,6 +72,14 @@ The secrets that sign the notifier's outgoing webhook requests, one per webhook 
   webhook-secret  creates or replaces the webhook's secret with a fresh random one and prints it once,
                   for its receiver. A receiver still using a replaced secret refuses the requests.
                   With --remove, deletes it: the notifier can no longer deliver to that webhook.
+
+The URLs of Teams "Workflows" webhooks, one per name (teamsWebhookUrl.<name>). A workflow URL carries
+its own signature (sig=...): whoever has it can post to the channel, so it is kept in the secret.
+  teams-webhook  reads the URL from standard input, one line, and creates or replaces it. Never on the
+                 command line (shell history, ps): e.g. redirect a file only you can read, then
+                 delete it. It must start with https:// (http:// only for 127.0.0.1, localhost or
+                 [::1]), have no user name or password and at most 2048 characters. Prints whether it
+                 was added or replaced, never the URL. With --remove (no input), deletes it.
 
 The Slack app's credentials (slackSigningSecret, slackBotToken), from its settings page in Slack.
   slack-credentials  reads them from standard input, one line each: signing-secret=<value> and
@@ -74,7 +91,8 @@ The Slack app's credentials (slackSigningSecret, slackBotToken), from its settin
   --kid          the id of the new key, 1-32 characters from A-Z a-z 0-9 _ -
                  (default: the active id with its number increased, e.g. k1 -> k2, local-1 -> local-2)
   <name>         the webhook's name in the notifier configuration, 1-64 characters from A-Z a-z 0-9 _ -
-  --remove       delete the webhook's secret (or the Slack credentials) instead of setting it
+  --remove       delete the webhook's secret (or the Teams webhook's URL, or the Slack credentials)
+                 instead of setting it
   --secret-file  the secret document (default .local/secrets.json, created on first use)
   --secret-id    the deployed secret instead (Secrets Manager; uses your AWS credentials)
   -h, --help     show this help
@@ -85,7 +103,7 @@ export type KeysCommand =
   | { readonly command: 'rotate'; readonly kid: string | undefined; readonly source: SecretSource }
   | { readonly command: 'retire'; readonly kids: readonly string[]; readonly source: SecretSource }
   | {
-      readonly command: 'webhook-secret';
+      readonly command: 'webhook-secret' | 'teams-webhook';
       readonly name: string;
       readonly remove: boolean;
       readonly source: SecretSource;
@@ -95,15 +113,24 @@ export type KeysCommand =
 /** The tool's dependencies; `randomBytes` makes the new key predictable in tests. */
 export interface KeysDependencies extends ToolDependencies {
   readonly randomBytes?: (size: number) => Buffer;
-  /** All of standard input (slack-credentials). @default the process's, refusing a terminal */
+  /** All of standard input (slack-credentials, teams-webhook). @default the process's, refusing a terminal */
   readonly stdin?: () => Promise<string>;
 }
 
 const KEY_ID_RULE = 'use 1-32 characters from A-Z a-z 0-9 _ -';
 /** WEBHOOK_NAME_RULE in words. */
 const WEBHOOK_NAME_WORDS = 'use 1-64 characters from A-Z a-z 0-9 _ -, as in the notifier configuration';
-const COMMANDS = ['list', 'rotate', 'retire', 'webhook-secret', 'slack-credentials'] as const;
-const COMMAND_WORDS = 'list, rotate, retire, webhook-secret or slack-credentials';
+const COMMANDS = [
+  'list',
+  'rotate',
+  'retire',
+  'webhook-secret',
+  'teams-webhook',
+  'slack-credentials',
+] as const;
+const COMMAND_WORDS = 'list, rotate, retire, webhook-secret, teams-webhook or slack-credentials';
+/** The commands that take --remove. */
+const REMOVABLE: readonly string[] = ['webhook-secret', 'teams-webhook', 'slack-credentials'];
 const isCommand = (word: string): word is (typeof COMMANDS)[number] =>
   (COMMANDS as readonly string[]).includes(word);
 
@@ -137,9 +164,9 @@ export function parseKeysArguments(
   if (values.kid !== undefined && command !== 'rotate') {
     throw new UsageError(`--kid is only for "rotate"; "${command}" does not take it`);
   }
-  if (values.remove !== undefined && command !== 'webhook-secret' && command !== 'slack-credentials') {
+  if (values.remove !== undefined && !REMOVABLE.includes(command)) {
     throw new UsageError(
-      `--remove is only for "webhook-secret" and "slack-credentials"; "${command}" does not take it`,
+      `--remove is only for "webhook-secret", "teams-webhook" and "slack-credentials"; "${command}" does not take it`,
     );
   }
   const source = () => secretSourceFromOptions(values, cwd);
@@ -161,9 +188,14 @@ export function parseKeysArguments(
     }
     case 'retire':
       return { command, kids: parseRetiredKeyIds(rest), source: source() };
-    case 'webhook-secret': {
+    case 'webhook-secret':
+    case 'teams-webhook': {
       if (rest.length !== 1) {
-        throw new UsageError('"webhook-secret" takes exactly one webhook name');
+        throw new UsageError(
+          command === 'webhook-secret'
+            ? '"webhook-secret" takes exactly one webhook name'
+            : '"teams-webhook" takes exactly one Teams webhook name; it reads the URL from standard input',
+        );
       }
       const name = rest[0] as string;
       if (!WEBHOOK_NAME_RULE.test(name)) {
@@ -228,11 +260,33 @@ export function parseSlackCredentialsInput(text: string): SlackCredentialsInput 
   return given;
 }
 
+/**
+ * The `teams-webhook` input: the URL on one line (a final line break and blank lines are ignored), checked
+ * as the secret document checks it. Every mistake is a UsageError that never quotes the input.
+ */
+export function parseTeamsWebhookUrlInput(text: string): string {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (lines.length === 0) {
+    throw new UsageError('Nothing to set: standard input is empty; give the Teams webhook URL on one line');
+  }
+  if (lines.length > 1) {
+    throw new UsageError(
+      `Standard input has ${lines.length} lines; give only the Teams webhook URL, on one line`,
+    );
+  }
+  const url = lines[0] as string;
+  const problem = teamsWebhookUrlProblem(url);
+  if (problem !== undefined) {
+    throw new UsageError(`The Teams webhook URL on standard input ${problem}`);
+  }
+  return url;
+}
+
 /** Standard input, whole; refuses a terminal, where the values would be typed in the clear. */
-async function readProcessStdin(): Promise<string> {
+async function readProcessStdin(command: string): Promise<string> {
   if (process.stdin.isTTY) {
     throw new UsageError(
-      '"slack-credentials" reads standard input, which is a terminal: redirect a file or pipe the lines in',
+      `"${command}" reads standard input, which is a terminal: redirect a file or pipe the lines in`,
     );
   }
   const chunks: Buffer[] = [];
@@ -308,6 +362,8 @@ export function linkKeyIds(document: SecretDocument): LinkKeyIds {
 export interface KeysListing extends LinkKeyIds {
   /** The webhooks that have a signing secret, in stored order. */
   readonly webhookNames: readonly string[];
+  /** The Teams webhooks that have a URL, in stored order (never the URLs). */
+  readonly teamsWebhookNames: readonly string[];
   /** Which Slack credentials are set (never their values). */
   readonly slack: { readonly signingSecret: boolean; readonly botToken: boolean };
 }
@@ -319,6 +375,7 @@ export async function listKeys(source: SecretSource, dependencies: StoreDependen
   return {
     ...linkKeyIds(document),
     webhookNames: webhookSecretNames(document),
+    teamsWebhookNames: teamsWebhookNames(document),
     slack: { signingSecret: slack !== undefined, botToken: slack?.botToken !== undefined },
   };
 }
@@ -396,6 +453,39 @@ export async function removeWebhookSecret(
   dependencies: StoreDependencies,
 ): Promise<void> {
   await updateSecretDocument(source, (document) => withoutWebhookSecret(document, name), dependencies);
+}
+
+/** What `teams-webhook` did to the stored URL. */
+export type TeamsWebhookChange = 'added' | 'replaced' | 'unchanged';
+
+/** Creates or replaces `teamsWebhookUrl.<name>`; says whether it was there, and with the same URL. */
+export async function setTeamsWebhookUrl(
+  source: SecretSource,
+  name: string,
+  url: string,
+  dependencies: StoreDependencies,
+): Promise<TeamsWebhookChange> {
+  let change: TeamsWebhookChange = 'added';
+  await updateSecretDocument(
+    source,
+    (document) => {
+      const next = withTeamsWebhookUrl(document, name, url);
+      const stored = validateSecretDocument(document).teamsWebhookUrls.get(name);
+      change = stored === undefined ? 'added' : stored === url ? 'unchanged' : 'replaced';
+      return next;
+    },
+    dependencies,
+  );
+  return change;
+}
+
+/** Removes `teamsWebhookUrl.<name>`; refuses a Teams webhook that has none. */
+export async function removeTeamsWebhookUrl(
+  source: SecretSource,
+  name: string,
+  dependencies: StoreDependencies,
+): Promise<void> {
+  await updateSecretDocument(source, (document) => withoutTeamsWebhookUrl(document, name), dependencies);
 }
 
 const SLACK_PROPERTIES = [SLACK_SIGNING_SECRET_PROPERTY, SLACK_BOT_TOKEN_PROPERTY] as const;
@@ -478,6 +568,25 @@ function rotationNotes(source: SecretSource, rotated: RotatedLinkKey, now: Date)
   );
 }
 
+function teamsWebhookNotes(source: SecretSource, name: string, change: TeamsWebhookChange): string {
+  const property = `${TEAMS_WEBHOOK_URL_PREFIX}${name}`;
+  const where = describeSource(source);
+  switch (change) {
+    case 'added':
+      return (
+        `Added ${property} to ${where}. ` +
+        `The notifier posts to it for the rules that list "${name}" under "teams".\n`
+      );
+    case 'replaced':
+      return (
+        `Replaced ${property} in ${where}. The notifier posts to the new URL once it re-reads the secret ` +
+        `(${CACHE_MINUTES} minutes by default).\n`
+      );
+    case 'unchanged':
+      return `${property} in ${where} already holds that URL; nothing changed.\n`;
+  }
+}
+
 function webhookSecretNotes(source: SecretSource, name: string, replaced: boolean): string {
   return (
     `Set the signing secret of webhook "${name}" in ${describeSource(source)}; ` +
@@ -503,12 +612,18 @@ export async function runKeysCommand(
     }
     switch (parsed.command) {
       case 'list': {
-        const { kids, activeKid, webhookNames, slack } = await listKeys(parsed.source, dependencies);
+        const { kids, activeKid, webhookNames, teamsWebhookNames, slack } = await listKeys(
+          parsed.source,
+          dependencies,
+        );
         dependencies.stdout(
           kids.map((kid) => (kid === activeKid ? `${kid} (active)\n` : `${kid}\n`)).join('') +
             (webhookNames.length === 0
               ? ''
               : `\nWebhook signing secrets:\n${webhookNames.map((name) => `  ${name}\n`).join('')}`) +
+            (teamsWebhookNames.length === 0
+              ? ''
+              : `\nTeams webhooks:\n${teamsWebhookNames.map((name) => `  ${name}\n`).join('')}`) +
             (slack.signingSecret
               ? `\nSlack: signing secret set, bot token ${slack.botToken ? 'set' : 'not set'}\n`
               : ''),
@@ -546,13 +661,32 @@ export async function runKeysCommand(
         dependencies.stderr(webhookSecretNotes(parsed.source, parsed.name, replaced));
         return;
       }
+      case 'teams-webhook': {
+        if (parsed.remove) {
+          await removeTeamsWebhookUrl(parsed.source, parsed.name, dependencies);
+          dependencies.stderr(
+            `Removed ${TEAMS_WEBHOOK_URL_PREFIX}${parsed.name} from ${describeSource(parsed.source)}. ` +
+              `Posts to that Teams webhook fail once the notifier re-reads the secret (${CACHE_MINUTES} minutes by default).\n`,
+          );
+          return;
+        }
+        // Read and checked before the secret is, so a bad URL costs no Secrets Manager call.
+        const url = parseTeamsWebhookUrlInput(
+          await (dependencies.stdin ?? (() => readProcessStdin('teams-webhook')))(),
+        );
+        const change = await setTeamsWebhookUrl(parsed.source, parsed.name, url, dependencies);
+        dependencies.stderr(teamsWebhookNotes(parsed.source, parsed.name, change));
+        return;
+      }
       case 'slack-credentials': {
         if (parsed.remove) {
           const removed = await removeSlackCredentials(parsed.source, dependencies);
           dependencies.stderr(`Removed ${removed.join(', ')} from ${describeSource(parsed.source)}.\n`);
           return;
         }
-        const input = parseSlackCredentialsInput(await (dependencies.stdin ?? readProcessStdin)());
+        const input = parseSlackCredentialsInput(
+          await (dependencies.stdin ?? (() => readProcessStdin('slack-credentials')))(),
+        );
         const changes = await setSlackCredentials(parsed.source, input, dependencies);
         dependencies.stderr(
           `Slack credentials in ${describeSource(parsed.source)}: ` +

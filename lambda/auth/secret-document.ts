@@ -10,7 +10,8 @@
  *
  * Optional: `webhookSecret.<name>` (the notifier's outgoing webhooks), and the Slack app's credentials,
  * `slackSigningSecret` (verifies Slack's requests) and `slackBotToken` (`xoxb-…`, posts messages), set
- * with `npm run keys -- slack-credentials`.
+ * with `npm run keys -- slack-credentials`, and `teamsWebhookUrl.<name>` (the URL of a Teams "Workflows"
+ * webhook, which the notifier posts its cards to), set with `npm run keys -- teams-webhook <name>`.
  *
  * Every message below names the problem and the property, never a value: these messages end up in logs.
  * Properties this module does not know are allowed and kept (assumption: the same secret may hold other
@@ -34,6 +35,11 @@ export interface AuthConfig {
   readonly webhookSecrets: ReadonlyMap<string, string>;
   /** The Slack app's credentials; present when the document has a `slackSigningSecret`. */
   readonly slack?: SlackCredentials;
+  /**
+   * Teams workflow webhook URLs, by name (`teamsWebhookUrl.<name>`). Such a URL carries its own signature
+   * (`sig=` in the query): whoever has it can post to the channel, so it is a secret.
+   */
+  readonly teamsWebhookUrls: ReadonlyMap<string, string>;
 }
 
 export interface SlackCredentials {
@@ -87,10 +93,18 @@ export type SecretDocument = Readonly<Record<string, unknown>>;
 
 export const LINK_KEY_PREFIX = 'linkKey.';
 export const WEBHOOK_SECRET_PREFIX = 'webhookSecret.';
+export const TEAMS_WEBHOOK_URL_PREFIX = 'teamsWebhookUrl.';
 /** Webhook names, as in the notifier's configuration. */
 export const WEBHOOK_NAME_RULE = /^[A-Za-z0-9_-]{1,64}$/;
 /** 32 characters at least: 192 bits as base64url. */
 export const MIN_WEBHOOK_SECRET_LENGTH = 32;
+/** Teams workflow URLs are a few hundred characters; the limit leaves room and keeps out pasted non-URLs. */
+export const MAX_TEAMS_WEBHOOK_URL_LENGTH = 2048;
+/**
+ * The hosts a Teams webhook URL may reach over plain `http://`: this machine only, where `npm start` runs
+ * its Teams stand-in. Written as the WHATWG URL parser gives `hostname` (lowercase, IPv6 in brackets).
+ */
+export const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
 export const SLACK_SIGNING_SECRET_PROPERTY = 'slackSigningSecret';
 export const SLACK_BOT_TOKEN_PROPERTY = 'slackBotToken';
 /**
@@ -177,6 +191,7 @@ export function validateSecretDocument(document: unknown): AuthConfig {
     activeLinkKeyId,
     apiClients: validateApiClients(document.apiClients),
     webhookSecrets: validateWebhookSecrets(document),
+    teamsWebhookUrls: validateTeamsWebhookUrls(document),
     ...validateSlackCredentials(document),
   };
 }
@@ -275,6 +290,91 @@ export function withoutWebhookSecret(document: SecretDocument, name: string): Se
 /** The names of the webhooks that have a signing secret, in stored order. */
 export function webhookSecretNames(document: SecretDocument): string[] {
   return [...validateSecretDocument(document).webhookSecrets.keys()];
+}
+
+const TEAMS_WEBHOOK_URL_CHARACTERS = new RegExp(`^[\\x21-\\x7E]{1,${MAX_TEAMS_WEBHOOK_URL_LENGTH}}$`);
+const TEAMS_WEBHOOK_URL_WORDS = `must be a URL of 1 to ${MAX_TEAMS_WEBHOOK_URL_LENGTH} printable ASCII characters without spaces`;
+const TEAMS_WEBHOOK_URL_SCHEME_WORDS =
+  'must start with https:// (http:// only for 127.0.0.1, localhost or [::1])';
+
+/**
+ * What is wrong with a Teams webhook URL, as a predicate for "<what> …" (e.g. `must not contain a user name
+ * or password`), or undefined when it is fine. Never quotes the value: the URL's `sig=` query parameter is
+ * what lets anyone post to the channel. The query is allowed (that is where Teams puts the signature).
+ * Checked with the WHATWG URL parser; printable ASCII only, because the parser silently drops tabs and
+ * newlines and trims spaces, so a URL with them would not be the one stored.
+ */
+export function teamsWebhookUrlProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !TEAMS_WEBHOOK_URL_CHARACTERS.test(value)) {
+    return TEAMS_WEBHOOK_URL_WORDS;
+  }
+  // On the text, not only the parsed URL: the parser also takes `https:host` and `https:\\host`.
+  const scheme = /^(https?):\/\//i.exec(value)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    return TEAMS_WEBHOOK_URL_SCHEME_WORDS;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // Nothing of the parser's TypeError is kept: it quotes the input.
+    return 'is not a valid URL';
+  }
+  if (scheme === 'http' && !LOOPBACK_HOSTS.includes(url.hostname)) {
+    return TEAMS_WEBHOOK_URL_SCHEME_WORDS;
+  }
+  // An empty user name (`https://@host`) parses to none; refused all the same, as a copy mistake.
+  const authority = /^[^/?#\\]*/.exec(value.slice(`${scheme}://`.length))?.[0] ?? '';
+  if (url.username !== '' || url.password !== '' || authority.includes('@')) {
+    return 'must not contain a user name or password';
+  }
+  if (value.includes('#')) {
+    // Never sent to the server: a URL with one is a copy mistake.
+    return 'must not contain a fragment (#...)';
+  }
+  return undefined;
+}
+
+function validateTeamsWebhookUrls(document: Record<string, unknown>): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const [property, value] of Object.entries(document)) {
+    if (!property.startsWith(TEAMS_WEBHOOK_URL_PREFIX)) continue;
+    const name = property.slice(TEAMS_WEBHOOK_URL_PREFIX.length);
+    if (!WEBHOOK_NAME_RULE.test(name)) {
+      throw invalid(
+        `property ${JSON.stringify(property)} has an invalid webhook name (expected [A-Za-z0-9_-]{1,64})`,
+      );
+    }
+    const problem = teamsWebhookUrlProblem(value);
+    if (problem !== undefined) {
+      throw invalid(`"${property}" ${problem}`);
+    }
+    urls.set(name, value as string);
+  }
+  return urls;
+}
+
+/** The document with a (new or replaced) URL for the named Teams workflow webhook. */
+export function withTeamsWebhookUrl(document: SecretDocument, name: string, url: string): SecretDocument {
+  const next = { ...document, [`${TEAMS_WEBHOOK_URL_PREFIX}${name}`]: url };
+  validateSecretDocument(next);
+  return next;
+}
+
+/** The document without the named Teams webhook's URL; refuses a Teams webhook that has none. */
+export function withoutTeamsWebhookUrl(document: SecretDocument, name: string): SecretDocument {
+  if (!validateSecretDocument(document).teamsWebhookUrls.has(name)) {
+    throw new SecretDocumentError(`No URL for Teams webhook "${name}"`);
+  }
+  const property = `${TEAMS_WEBHOOK_URL_PREFIX}${name}`;
+  const next = Object.fromEntries(Object.entries(document).filter(([key]) => key !== property));
+  validateSecretDocument(next);
+  return next;
+}
+
+/** The names of the Teams webhooks that have a URL, in stored order. */
+export function teamsWebhookNames(document: SecretDocument): string[] {
+  return [...validateSecretDocument(document).teamsWebhookUrls.keys()];
 }
 
 function validateApiClients(value: unknown): ApiClient[] {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,6 +26,7 @@ import {
   nextLinkKeyId,
   parseKeysArguments,
   parseSlackCredentialsInput,
+  parseTeamsWebhookUrlInput,
   runKeysCommand,
 } from '../../local/keys';
 import { PENDING_VERSION_STAGE, UsageError, writeSecretFile } from '../../local/secret-store';
@@ -50,6 +51,18 @@ const BOT_TOKEN = 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx';
 const OTHER_BOT_TOKEN = 'xoxb-2222222222-3333333333-ZyXwVuTsRqPoNmLkJiHgFeDc';
 const INVALID_BOT_TOKEN =
   'Invalid bot-token on standard input: it must start with "xoxb-" and be 20 to 255 printable ASCII characters without spaces';
+/** The shape of a Teams "Workflows" webhook URL: its `sig=` lets anyone post to the channel. */
+const TEAMS_URL =
+  'https://prod-12.westeurope.logic.azure.com:443/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke' +
+  '?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=TeamsSignature0123456789abcdefghijklmnopq';
+const OTHER_TEAMS_URL =
+  'https://prod-34.northeurope.logic.azure.com:443/workflows/fedcba9876543210fedcba9876543210/triggers/manual/paths/invoke' +
+  '?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=OtherSignature9876543210zyxwvutsrqponmlk';
+const LOCAL_TEAMS_URL = 'http://127.0.0.1:3000/_local/teams/ops?sig=LocalSignature0123';
+const TEAMS_ONE_NAME =
+  '"teams-webhook" takes exactly one Teams webhook name; it reads the URL from standard input';
+const TEAMS_SCHEME =
+  'The Teams webhook URL on standard input must start with https:// (http:// only for 127.0.0.1, localhost or [::1])';
 const INVALID_WEBHOOK_NAME = (name: string): string =>
   `Invalid webhook name "${name}": use 1-64 characters from A-Z a-z 0-9 _ -, as in the notifier configuration`;
 
@@ -92,6 +105,25 @@ describe('parseKeysArguments', () => {
       { command: 'webhook-secret', name: 'w'.repeat(64), remove: false, source: local },
     ],
     [['slack-credentials'], { command: 'slack-credentials', remove: false, source: local }],
+    [['teams-webhook', 'ops'], { command: 'teams-webhook', name: 'ops', remove: false, source: local }],
+    [
+      ['teams-webhook', 'change-advisory_2', '--remove', '--secret-id', 'arn:x'],
+      {
+        command: 'teams-webhook',
+        name: 'change-advisory_2',
+        remove: true,
+        source: { kind: 'secrets-manager', secretId: 'arn:x' },
+      },
+    ],
+    [
+      ['teams-webhook', '--secret-file', '/tmp/s.json', 't'.repeat(64)],
+      {
+        command: 'teams-webhook',
+        name: 't'.repeat(64),
+        remove: false,
+        source: { kind: 'file', path: '/tmp/s.json' },
+      },
+    ],
     [
       ['slack-credentials', '--remove', '--secret-id', 'arn:x'],
       { command: 'slack-credentials', remove: true, source: { kind: 'secrets-manager', secretId: 'arn:x' } },
@@ -108,10 +140,10 @@ describe('parseKeysArguments', () => {
   );
 
   it.each<[string[], string]>([
-    [[], 'Missing command: list, rotate, retire, webhook-secret or slack-credentials'],
+    [[], 'Missing command: list, rotate, retire, webhook-secret, teams-webhook or slack-credentials'],
     [
       ['delete', 'k1'],
-      'Unknown command "delete": use list, rotate, retire, webhook-secret or slack-credentials',
+      'Unknown command "delete": use list, rotate, retire, webhook-secret, teams-webhook or slack-credentials',
     ],
     [['list', 'k1'], '"list" takes no arguments'],
     [['rotate', 'k2'], '"rotate" takes no arguments; choose the new key id with --kid'],
@@ -138,6 +170,13 @@ describe('parseKeysArguments', () => {
       ['webhook-secret', 'jira', '--kid', 'k2'],
       '--kid is only for "rotate"; "webhook-secret" does not take it',
     ],
+    [['teams-webhook'], TEAMS_ONE_NAME],
+    [['teams-webhook', '--remove'], TEAMS_ONE_NAME],
+    // A URL on the command line is refused as a second name, and never quoted.
+    [['teams-webhook', 'ops', TEAMS_URL], TEAMS_ONE_NAME],
+    [['teams-webhook', 'teamsWebhookUrl.ops'], INVALID_WEBHOOK_NAME('teamsWebhookUrl.ops')],
+    [['teams-webhook', 'w'.repeat(65), '--remove'], INVALID_WEBHOOK_NAME('w'.repeat(65))],
+    [['teams-webhook', 'ops', '--kid', 'k2'], '--kid is only for "rotate"; "teams-webhook" does not take it'],
     [
       ['slack-credentials', `bot-token=${'xoxb-'}x`],
       '"slack-credentials" takes no arguments; it reads signing-secret=... and bot-token=... lines from standard input',
@@ -148,11 +187,11 @@ describe('parseKeysArguments', () => {
     ],
     [
       ['list', '--remove'],
-      '--remove is only for "webhook-secret" and "slack-credentials"; "list" does not take it',
+      '--remove is only for "webhook-secret", "teams-webhook" and "slack-credentials"; "list" does not take it',
     ],
     [
       ['retire', 'k0', '--remove'],
-      '--remove is only for "webhook-secret" and "slack-credentials"; "retire" does not take it',
+      '--remove is only for "webhook-secret", "teams-webhook" and "slack-credentials"; "retire" does not take it',
     ],
     [
       ['rotate', '--secret-file', 'a', '--secret-id', 'b'],
@@ -214,6 +253,65 @@ describe('parseSlackCredentialsInput', () => {
     for (const value of [BOT_TOKEN, OTHER_BOT_TOKEN, SIGNING_SECRET, '0123456789abcde']) {
       expect(message).not.toContain(value);
     }
+  });
+});
+
+describe('parseTeamsWebhookUrlInput', () => {
+  it.each<[string, string]>([
+    [`${TEAMS_URL}\n`, TEAMS_URL],
+    [`${TEAMS_URL}\r\n`, TEAMS_URL],
+    [`\n\n${TEAMS_URL}`, TEAMS_URL],
+    [`${LOCAL_TEAMS_URL}\n \n`, LOCAL_TEAMS_URL],
+  ])('%j', (text, expected) => {
+    expect(parseTeamsWebhookUrlInput(text)).toBe(expected);
+  });
+
+  it.each<[string, string, string]>([
+    ['nothing', '', 'Nothing to set: standard input is empty; give the Teams webhook URL on one line'],
+    [
+      'blank lines',
+      '\n \r\n',
+      'Nothing to set: standard input is empty; give the Teams webhook URL on one line',
+    ],
+    [
+      'two URLs',
+      `${TEAMS_URL}\n${OTHER_TEAMS_URL}\n`,
+      'Standard input has 2 lines; give only the Teams webhook URL, on one line',
+    ],
+    [
+      'a URL broken over three lines',
+      `${TEAMS_URL.slice(0, 60)}\n${TEAMS_URL.slice(60, 120)}\n${TEAMS_URL.slice(120)}`,
+      'Standard input has 3 lines; give only the Teams webhook URL, on one line',
+    ],
+    ['plain http to another host', TEAMS_URL.replace('https://', 'http://'), TEAMS_SCHEME],
+    ['no scheme', TEAMS_URL.slice('https://'.length), TEAMS_SCHEME],
+    [
+      'a user name and password',
+      TEAMS_URL.replace('https://', 'https://user:TeamsPassword@'),
+      'The Teams webhook URL on standard input must not contain a user name or password',
+    ],
+    [
+      'a leading space',
+      ` ${TEAMS_URL}`,
+      'The Teams webhook URL on standard input must be a URL of 1 to 2048 printable ASCII characters without spaces',
+    ],
+    [
+      'a URL of 2049 characters',
+      `${TEAMS_URL}${'x'.repeat(2049 - TEAMS_URL.length)}`,
+      'The Teams webhook URL on standard input must be a URL of 1 to 2048 printable ASCII characters without spaces',
+    ],
+    ['no host', 'https://', 'The Teams webhook URL on standard input is not a valid URL'],
+    [
+      'a fragment',
+      `${TEAMS_URL}#TeamsFragment`,
+      'The Teams webhook URL on standard input must not contain a fragment (#...)',
+    ],
+  ])('refuses %s, quoting nothing of the input', (_case, text, message) => {
+    const error = thrownBy(() => parseTeamsWebhookUrlInput(text));
+
+    expect(error).toBeInstanceOf(UsageError);
+    expect(describeError(error)).toEqual({ name: 'UsageError', message });
+    expect(message).not.toMatch(/Signature|Password|Fragment|logic\.azure|sig=/);
   });
 });
 
@@ -785,6 +883,201 @@ describe('runKeysCommand', () => {
     });
   });
 
+  describe('Teams webhooks on a secret file', () => {
+    let file: string;
+    beforeEach(async () => {
+      file = join(directory, 'my secrets.json');
+      await writeSecretFile(file, twoKeys);
+    });
+    /** Everything printed and written: the URLs appear only in the file. */
+    const expectNoUrlPrinted = (): void => {
+      for (const url of [TEAMS_URL, OTHER_TEAMS_URL, LOCAL_TEAMS_URL]) {
+        expect(printed()).not.toContain(url);
+      }
+      expect(printed()).not.toMatch(/Signature|sig=/);
+    };
+
+    it('adds the URL from standard input, printing its property and never the URL (mode 0600)', async () => {
+      input = `${TEAMS_URL}\n`;
+
+      // When
+      const code = await run('teams-webhook', 'ops', '--secret-file', file);
+
+      // Then
+      expect(code).toBe(0);
+      expect(stdinReads).toBe(1);
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({ ...twoKeys, 'teamsWebhookUrl.ops': TEAMS_URL }),
+      );
+      expect(await mode(file)).toBe(0o600);
+      expect((await readdir(directory)).sort()).toEqual(['my secrets.json']);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Added teamsWebhookUrl.ops to ${file}. The notifier posts to it for the rules that list "ops" under "teams".\n`,
+      ]);
+      expectNoUrlPrinted();
+      expect(parseSecretDocument(await readFile(file, 'utf8')).teamsWebhookUrls).toEqual(
+        new Map([['ops', TEAMS_URL]]),
+      );
+    });
+
+    it('takes a loopback http URL, for local runs', async () => {
+      input = LOCAL_TEAMS_URL;
+
+      expect(await run('teams-webhook', 'ops', '--secret-file', file)).toBe(0);
+
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+        ...twoKeys,
+        'teamsWebhookUrl.ops': LOCAL_TEAMS_URL,
+      });
+      expectNoUrlPrinted();
+    });
+
+    it('replaces a URL in place, says when nothing changed, and lists names only', async () => {
+      await writeSecretFile(file, {
+        ...twoKeys,
+        'teamsWebhookUrl.ops': TEAMS_URL,
+        'teamsWebhookUrl.change-advisory': LOCAL_TEAMS_URL,
+      });
+      input = `${OTHER_TEAMS_URL}\n`;
+
+      expect(await run('teams-webhook', 'ops', '--secret-file', file)).toBe(0);
+      expect(await run('teams-webhook', 'ops', '--secret-file', file)).toBe(0);
+
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({
+          ...twoKeys,
+          'teamsWebhookUrl.ops': OTHER_TEAMS_URL,
+          'teamsWebhookUrl.change-advisory': LOCAL_TEAMS_URL,
+        }),
+      );
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Replaced teamsWebhookUrl.ops in ${file}. The notifier posts to the new URL once it re-reads the secret ` +
+          '(5 minutes by default).\n',
+        `teamsWebhookUrl.ops in ${file} already holds that URL; nothing changed.\n`,
+      ]);
+      clearOutput();
+
+      expect(await run('list', '--secret-file', file)).toBe(0);
+      expect(stdout).toEqual(['k0\nk1 (active)\n\nTeams webhooks:\n  ops\n  change-advisory\n']);
+      expect(stderr).toEqual([]);
+      expectNoUrlPrinted();
+    });
+
+    it('lists Teams webhooks between webhook signing secrets and Slack', async () => {
+      await writeSecretFile(file, {
+        ...twoKeys,
+        'webhookSecret.jira': OLD_WEBHOOK_SECRET,
+        'teamsWebhookUrl.ops': TEAMS_URL,
+        slackSigningSecret: SIGNING_SECRET,
+      });
+
+      expect(await run('list', '--secret-file', file)).toBe(0);
+
+      expect(stdout).toEqual([
+        'k0\nk1 (active)\n\nWebhook signing secrets:\n  jira\n\nTeams webhooks:\n  ops\n' +
+          '\nSlack: signing secret set, bot token not set\n',
+      ]);
+      expectNoUrlPrinted();
+    });
+
+    it.each<[string, string, string]>([
+      ['plain http to another host', `${TEAMS_URL.replace('https://', 'http://')}\n`, TEAMS_SCHEME],
+      [
+        'two lines',
+        `${TEAMS_URL}\n${OTHER_TEAMS_URL}\n`,
+        'Standard input has 2 lines; give only the Teams webhook URL, on one line',
+      ],
+      ['nothing', '', 'Nothing to set: standard input is empty; give the Teams webhook URL on one line'],
+      [
+        'a user name',
+        TEAMS_URL.replace('https://', 'https://someone@'),
+        'The Teams webhook URL on standard input must not contain a user name or password',
+      ],
+    ])(
+      'refuses %s on standard input (exit 2), quoting nothing, and changes nothing',
+      async (_case, text, message) => {
+        const before = await readFile(file, 'utf8');
+        input = text;
+
+        expect(await run('teams-webhook', 'ops', '--secret-file', file)).toBe(2);
+
+        expect(stdout).toEqual([]);
+        expect(stderr).toEqual([`Error: ${message}\nRun with --help for usage.\n`]);
+        expectNoUrlPrinted();
+        expect(await readFile(file, 'utf8')).toBe(before);
+      },
+    );
+
+    it('refuses a bad name (exit 2) without reading standard input', async () => {
+      const before = await readFile(file, 'utf8');
+      input = TEAMS_URL;
+
+      expect(await run('teams-webhook', 'ops.prod', '--secret-file', file)).toBe(2);
+
+      expect(stdinReads).toBe(0);
+      expect(stderr).toEqual([`Error: ${INVALID_WEBHOOK_NAME('ops.prod')}\nRun with --help for usage.\n`]);
+      expect(await readFile(file, 'utf8')).toBe(before);
+    });
+
+    it('refuses a URL given on the command line (exit 2) without quoting it', async () => {
+      expect(await run('teams-webhook', 'ops', TEAMS_URL, '--secret-file', file)).toBe(2);
+
+      expect(stdinReads).toBe(0);
+      expect(stderr).toEqual([`Error: ${TEAMS_ONE_NAME}\nRun with --help for usage.\n`]);
+      expectNoUrlPrinted();
+    });
+
+    it('removes one with --remove without reading standard input, and refuses one not there', async () => {
+      await writeSecretFile(file, {
+        ...twoKeys,
+        'teamsWebhookUrl.ops': TEAMS_URL,
+        'teamsWebhookUrl.change-advisory': OTHER_TEAMS_URL,
+      });
+
+      expect(await run('teams-webhook', 'ops', '--remove', '--secret-file', file)).toBe(0);
+
+      expect(stdinReads).toBe(0);
+      expect(await readFile(file, 'utf8')).toBe(
+        serializeSecretDocument({ ...twoKeys, 'teamsWebhookUrl.change-advisory': OTHER_TEAMS_URL }),
+      );
+      expect(await mode(file)).toBe(0o600);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Removed teamsWebhookUrl.ops from ${file}. ` +
+          'Posts to that Teams webhook fail once the notifier re-reads the secret (5 minutes by default).\n',
+      ]);
+      clearOutput();
+
+      const before = await readFile(file, 'utf8');
+      expect(await run('teams-webhook', 'ops', '--remove', '--secret-file', file)).toBe(1);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual(['Error: SecretDocumentError: No URL for Teams webhook "ops"\n']);
+      expect(await readFile(file, 'utf8')).toBe(before);
+      expectNoUrlPrinted();
+    });
+
+    it('refuses to touch a secret file whose stored Teams URL is invalid (exit 1), quoting nothing', async () => {
+      const invalidUrl = 'http://example.com/hook?sig=StoredSignature';
+      await writeFile(file, JSON.stringify({ ...twoKeys, 'teamsWebhookUrl.old': invalidUrl }), {
+        mode: 0o600,
+      });
+      input = TEAMS_URL;
+
+      expect(await run('teams-webhook', 'ops', '--secret-file', file)).toBe(1);
+      expect(await run('list', '--secret-file', file)).toBe(1);
+
+      expect(stdout).toEqual([]);
+      const refusal =
+        'Error: ConfigurationError: Invalid auth secret: "teamsWebhookUrl.old" must start with https:// ' +
+        '(http:// only for 127.0.0.1, localhost or [::1])\n';
+      expect(stderr).toEqual([refusal, refusal]);
+      expect(printed()).not.toContain('StoredSignature');
+      expectNoUrlPrinted();
+    });
+  });
+
   describe('on the default local store', () => {
     it('creates it with local-1 on first use, then rotates to local-2', async () => {
       const file = join(directory, '.local', 'secrets.json');
@@ -982,6 +1275,53 @@ describe('runKeysCommand', () => {
       ]);
     });
 
+    it('sets, replaces and removes a Teams webhook URL with one PutSecretValue each, printing no URL', async () => {
+      input = `${TEAMS_URL}\n`;
+
+      expect(await run('teams-webhook', 'ops', '--secret-id', SECRET_ID)).toBe(0);
+      secretsManager.on(GetSecretValueCommand).resolves({
+        SecretString: JSON.stringify({ ...twoKeys, 'teamsWebhookUrl.ops': TEAMS_URL }),
+        VersionId: 'read-version',
+      });
+      input = OTHER_TEAMS_URL;
+      expect(await run('teams-webhook', 'ops', '--secret-id', SECRET_ID)).toBe(0);
+      expect(await run('teams-webhook', 'ops', '--remove', '--secret-id', SECRET_ID)).toBe(0);
+
+      expect(gets()).toEqual([{ SecretId: SECRET_ID }, { SecretId: SECRET_ID }, { SecretId: SECRET_ID }]);
+      expect(puts()).toEqual([
+        {
+          SecretId: SECRET_ID,
+          SecretString: JSON.stringify({ ...twoKeys, 'teamsWebhookUrl.ops': TEAMS_URL }),
+        },
+        {
+          SecretId: SECRET_ID,
+          SecretString: JSON.stringify({ ...twoKeys, 'teamsWebhookUrl.ops': OTHER_TEAMS_URL }),
+        },
+        { SecretId: SECRET_ID, SecretString: JSON.stringify(twoKeys) },
+      ]);
+      expect(stdinReads).toBe(2);
+      expect(stdout).toEqual([]);
+      expect(stderr).toEqual([
+        `Added teamsWebhookUrl.ops to Secrets Manager secret ${SECRET_ID}. ` +
+          'The notifier posts to it for the rules that list "ops" under "teams".\n',
+        `Replaced teamsWebhookUrl.ops in Secrets Manager secret ${SECRET_ID}. ` +
+          'The notifier posts to the new URL once it re-reads the secret (5 minutes by default).\n',
+        `Removed teamsWebhookUrl.ops from Secrets Manager secret ${SECRET_ID}. ` +
+          'Posts to that Teams webhook fail once the notifier re-reads the secret (5 minutes by default).\n',
+      ]);
+      expect(printed()).not.toMatch(/Signature|sig=/);
+    });
+
+    it('reads nothing from the secret when the Teams webhook URL is refused', async () => {
+      input = TEAMS_URL.replace('https://', 'http://');
+
+      expect(await run('teams-webhook', 'ops', '--secret-id', SECRET_ID)).toBe(2);
+
+      expect(stderr).toEqual([`Error: ${TEAMS_SCHEME}\nRun with --help for usage.\n`]);
+      expect(gets()).toEqual([]);
+      expect(puts()).toEqual([]);
+    });
+
     it('reads nothing from the secret when standard input is refused', async () => {
       input = 'bot-token=nope\n';
 
@@ -995,11 +1335,13 @@ describe('runKeysCommand', () => {
       expect(await run('retire', 'k1', '--secret-id', SECRET_ID)).toBe(1);
       expect(await run('rotate', '--kid', 'k0', '--secret-id', SECRET_ID)).toBe(1);
       expect(await run('webhook-secret', 'jira', '--remove', '--secret-id', SECRET_ID)).toBe(1);
+      expect(await run('teams-webhook', 'ops', '--remove', '--secret-id', SECRET_ID)).toBe(1);
 
       expect(stderr).toEqual([
         'Error: SecretDocumentError: Link key "k1" is the active key (it signs new links); rotate first, then retire it\n',
         'Error: SecretDocumentError: A link key with id "k0" already exists\n',
         'Error: SecretDocumentError: No signing secret for webhook "jira"\n',
+        'Error: SecretDocumentError: No URL for Teams webhook "ops"\n',
       ]);
       expect(puts()).toEqual([]);
     });

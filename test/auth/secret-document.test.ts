@@ -6,12 +6,17 @@ import {
   parseSecretDocument,
   SecretDocumentError,
   serializeSecretDocument,
+  TEAMS_WEBHOOK_URL_PREFIX,
+  teamsWebhookNames,
+  teamsWebhookUrlProblem,
   validateSecretDocument,
   withApiClient,
   withoutApiClient,
   withoutSlackCredentials,
+  withoutTeamsWebhookUrl,
   withRotatedLinkKey,
   withSlackCredentials,
+  withTeamsWebhookUrl,
   withWebhookSecret,
 } from '../../lambda/auth/secret-document';
 import { ConfigurationError } from '../../lambda/core/errors';
@@ -45,6 +50,7 @@ describe('parseSecretDocument / validateSecretDocument', () => {
         { name: 'service-now.prod_2', sha256: Buffer.from(OTHER_SHA256, 'hex'), scope: LEGACY_API_SCOPE },
       ],
       webhookSecrets: new Map(),
+      teamsWebhookUrls: new Map(),
     });
   });
 
@@ -76,6 +82,7 @@ describe('parseSecretDocument / validateSecretDocument', () => {
       linkKeys: new Map([['a_B-9', new Uint8Array(Buffer.from(KEY.k1, 'utf8'))]]),
       apiClients: [],
       webhookSecrets: new Map(),
+      teamsWebhookUrls: new Map(),
     });
   });
 
@@ -425,6 +432,175 @@ describe('Slack credentials', () => {
     expect(describeError(none)).toEqual({
       name: 'SecretDocumentError',
       message: 'No Slack credentials to remove',
+    });
+  });
+});
+
+describe('Teams workflow webhook URLs', () => {
+  const base = { activeLinkKeyId: 'k1', 'linkKey.k1': KEY.k1 };
+  /** The shape of a Teams "Workflows" (Power Automate) webhook URL: the signature is in the query. */
+  const OPS_URL =
+    'https://prod-12.westeurope.logic.azure.com:443/workflows/0123456789abcdef0123456789abcdef/triggers/manual/paths/invoke' +
+    '?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=OpsSignature0123456789abcdefghijklmnopqrstu';
+  const CAB_URL =
+    'https://default0123456789abcdef.01.environment.api.powerplatform.com:443/powerautomate/automations/direct' +
+    '/workflows/fedcba9876543210/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0' +
+    '&sig=CabSignature9876543210zyxwvutsrqponmlkjihgf';
+  const CHARACTERS = 'must be a URL of 1 to 2048 printable ASCII characters without spaces';
+  const SCHEME = 'must start with https:// (http:// only for 127.0.0.1, localhost or [::1])';
+  const USER_INFO = 'must not contain a user name or password';
+
+  it('reads each one into AuthConfig.teamsWebhookUrls, by name, in stored order', () => {
+    const config = validateSecretDocument({
+      ...base,
+      'teamsWebhookUrl.ops': OPS_URL,
+      'teamsWebhookUrl.change-advisory_2': CAB_URL,
+    });
+
+    expect(config.teamsWebhookUrls).toEqual(
+      new Map([
+        ['ops', OPS_URL],
+        ['change-advisory_2', CAB_URL],
+      ]),
+    );
+    expect(validateSecretDocument(base).teamsWebhookUrls).toEqual(new Map());
+    expect(TEAMS_WEBHOOK_URL_PREFIX).toBe('teamsWebhookUrl.');
+  });
+
+  it.each<[string, string]>([
+    ['a Logic Apps workflow URL', OPS_URL],
+    ['a Power Platform workflow URL', CAB_URL],
+    ['an upper-case scheme and host', 'HTTPS://Example.COM/hook?sig=abc'],
+    ['plain http to 127.0.0.1 (local runs)', 'http://127.0.0.1:3000/_local/teams/ops?sig=local'],
+    ['plain http to localhost', 'http://localhost:3000/_local/teams/ops'],
+    ['plain http to LOCALHOST', 'http://LOCALHOST/_local/teams/ops'],
+    ['plain http to [::1]', 'http://[::1]:3000/_local/teams/ops'],
+    ['an @ in the path and query', 'https://example.com/path@not-user-info?at=a@b'],
+    ['2048 characters', `https://example.com/?sig=${'s'.repeat(2048 - 'https://example.com/?sig='.length)}`],
+  ])('accepts %s', (_case, url) => {
+    expect(teamsWebhookUrlProblem(url)).toBeUndefined();
+    expect(validateSecretDocument({ ...base, 'teamsWebhookUrl.ops': url }).teamsWebhookUrls).toEqual(
+      new Map([['ops', url]]),
+    );
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a number', 12345, CHARACTERS],
+    ['null', null, CHARACTERS],
+    ['an empty string', '', CHARACTERS],
+    [
+      '2049 characters',
+      `https://example.com/?sig=${'s'.repeat(2049 - 'https://example.com/?sig='.length)}`,
+      CHARACTERS,
+    ],
+    ['a space', 'https://example.com/hook?sig=abc def', CHARACTERS],
+    ['a final line break', 'https://example.com/hook?sig=abcdef\n', CHARACTERS],
+    ['a tab', 'https://example.com/ho\tok?sig=abcdef', CHARACTERS],
+    ['non-ASCII', 'https://exämple.com/hook?sig=abcdef', CHARACTERS],
+    ['plain http to another host', 'http://example.com/hook?sig=abcdef', SCHEME],
+    ['plain http to 127.0.0.2', 'http://127.0.0.2:3000/hook?sig=abcdef', SCHEME],
+    ['plain http to a name starting with localhost', 'http://localhost.example.com/hook?sig=abcdef', SCHEME],
+    ['another scheme', 'ftp://example.com/hook?sig=abcdef', SCHEME],
+    ['no scheme', 'example.com/hook?sig=abcdef', SCHEME],
+    ['a scheme without //', 'https:example.com/hook?sig=abcdef', SCHEME],
+    ['a backslash after the scheme', 'https:\\\\example.com/hook?sig=abcdef', SCHEME],
+    ['no host', 'https://', 'is not a valid URL'],
+    ['an invalid host', 'https://exa%mple.com/hook?sig=abcdef', 'is not a valid URL'],
+    ['an invalid port', 'https://example.com:99999/hook?sig=abcdef', 'is not a valid URL'],
+    ['a user name and password', 'https://user:password-abcdef@example.com/hook', USER_INFO],
+    ['a user name', 'https://user-abcdef@example.com/hook', USER_INFO],
+    ['an empty user name', 'https://@example.com/hook?sig=abcdef', USER_INFO],
+    ['a user name on loopback http', 'http://user-abcdef@127.0.0.1:3000/hook', USER_INFO],
+    ['a fragment', 'https://example.com/hook?sig=abcdef#part', 'must not contain a fragment (#...)'],
+  ])('refuses %s, naming the property and never quoting the URL', (_case, url, problem) => {
+    const error = thrownBy(() => validateSecretDocument({ ...base, 'teamsWebhookUrl.ops': url }));
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(describeError(error)).toEqual({
+      name: 'ConfigurationError',
+      message: `Invalid auth secret: "teamsWebhookUrl.ops" ${problem}`,
+    });
+    expect(teamsWebhookUrlProblem(url)).toBe(problem);
+    if (typeof url === 'string' && url !== '') {
+      expect(JSON.stringify(describeError(error))).not.toContain(url);
+      expect(JSON.stringify(describeError(error))).not.toContain('abcdef');
+    }
+  });
+
+  it.each([
+    'teamsWebhookUrl.',
+    'teamsWebhookUrl.a b',
+    'teamsWebhookUrl.ops.prod',
+    `teamsWebhookUrl.${'n'.repeat(65)}`,
+  ])('refuses the property %j: an invalid webhook name', (property) => {
+    const error = thrownBy(() => validateSecretDocument({ ...base, [property]: OPS_URL }));
+
+    expect(describeError(error)).toEqual({
+      name: 'ConfigurationError',
+      message: `Invalid auth secret: property ${JSON.stringify(property)} has an invalid webhook name (expected [A-Za-z0-9_-]{1,64})`,
+    });
+    expect(JSON.stringify(describeError(error))).not.toContain('OpsSignature');
+  });
+
+  it('adds, replaces in place, lists and removes, keeping every other property in order', () => {
+    const document = { ...base, 'webhookSecret.jira': 'whsec-0123456789abcdefghijklmnopqrstuv', future: 1 };
+
+    const withOps = withTeamsWebhookUrl(document, 'ops', OPS_URL);
+    const withBoth = withTeamsWebhookUrl(withOps, 'cab', CAB_URL);
+    const replaced = withTeamsWebhookUrl(withBoth, 'ops', CAB_URL);
+    const removed = withoutTeamsWebhookUrl(replaced, 'ops');
+
+    expect(JSON.stringify(withBoth)).toBe(
+      JSON.stringify({ ...document, 'teamsWebhookUrl.ops': OPS_URL, 'teamsWebhookUrl.cab': CAB_URL }),
+    );
+    expect(JSON.stringify(replaced)).toBe(
+      JSON.stringify({ ...document, 'teamsWebhookUrl.ops': CAB_URL, 'teamsWebhookUrl.cab': CAB_URL }),
+    );
+    expect(teamsWebhookNames(withBoth)).toEqual(['ops', 'cab']);
+    expect(JSON.stringify(removed)).toBe(JSON.stringify({ ...document, 'teamsWebhookUrl.cab': CAB_URL }));
+    expect(teamsWebhookNames(removed)).toEqual(['cab']);
+    expect(teamsWebhookNames(withoutTeamsWebhookUrl(removed, 'cab'))).toEqual([]);
+    expect(withOps).toEqual({ ...document, 'teamsWebhookUrl.ops': OPS_URL });
+  });
+
+  it('refuses to remove a Teams webhook that has no URL, and to store an invalid URL', () => {
+    const document = withTeamsWebhookUrl(base, 'ops', OPS_URL);
+
+    const unknown = thrownBy(() => withoutTeamsWebhookUrl(document, 'cab'));
+    const insecure = thrownBy(() =>
+      withTeamsWebhookUrl(document, 'cab', 'http://example.com/hook?sig=secret-sig'),
+    );
+    const badName = thrownBy(() => withTeamsWebhookUrl(document, 'c a b', OPS_URL));
+
+    expect(unknown).toBeInstanceOf(SecretDocumentError);
+    expect(describeError(unknown)).toEqual({
+      name: 'SecretDocumentError',
+      message: 'No URL for Teams webhook "cab"',
+    });
+    expect(describeError(insecure)).toEqual({
+      name: 'ConfigurationError',
+      message: `Invalid auth secret: "teamsWebhookUrl.cab" ${SCHEME}`,
+    });
+    expect(describeError(badName)).toEqual({
+      name: 'ConfigurationError',
+      message:
+        'Invalid auth secret: property "teamsWebhookUrl.c a b" has an invalid webhook name (expected [A-Za-z0-9_-]{1,64})',
+    });
+    for (const error of [unknown, insecure, badName]) {
+      expect(JSON.stringify(describeError(error))).not.toMatch(/sig=|Signature/);
+    }
+  });
+
+  it('refuses a document with an invalid URL even when removing another one', () => {
+    const document = {
+      ...base,
+      'teamsWebhookUrl.ops': OPS_URL,
+      'teamsWebhookUrl.bad': 'http://example.com/x',
+    };
+
+    expect(describeError(thrownBy(() => withoutTeamsWebhookUrl(document, 'ops')))).toEqual({
+      name: 'ConfigurationError',
+      message: `Invalid auth secret: "teamsWebhookUrl.bad" ${SCHEME}`,
     });
   });
 });
