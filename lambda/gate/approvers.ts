@@ -12,6 +12,20 @@ const roleKey = (arn: string): string | undefined => {
   return match ? `${match[1]}:${match[2]}:${match[3]}` : undefined;
 };
 
+/** An assumed-role session ARN: `arn:aws:sts::<account>:assumed-role/<role name>/<session>`. */
+const SESSION_ARN = /^arn:([a-z-]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/;
+
+/**
+ * Whether SSM's recorded approver is the role itself or a session of it (how SSM records a Lambda
+ * function's call). Used to trust only the comments the webhook wrote: anyone else may type the same words.
+ */
+export const actedAsRole = (principalArn: string, roleArn: string): boolean => {
+  const wanted = roleKey(roleArn);
+  if (wanted === undefined) return false;
+  const session = SESSION_ARN.exec(principalArn);
+  return (session ? `${session[1]}:${session[2]}:${session[3]}` : roleKey(principalArn)) === wanted;
+};
+
 export const listsRole = (approvers: readonly string[], roleArn: string): boolean => {
   const wanted = roleKey(roleArn);
   return wanted !== undefined && approvers.some((approver) => roleKey(approver) === wanted);

@@ -29,6 +29,8 @@ export interface GateOutcome {
   readonly endedAt?: Date;
   /** The decisions SSM recorded (ApproverDecisions output), when it shows them. */
   readonly decisions: readonly {
+    /** The principal SSM recorded as deciding (for the webhook: its signal role's session). */
+    readonly approver?: string;
     readonly decision?: string;
     readonly comment?: string;
     readonly at?: Date;
@@ -88,8 +90,11 @@ const decisionsOf = (step: StepExecution): GateOutcome['decisions'] =>
     return list
       .filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)
       .map((item) => {
-        const at = typeof item.DecisionTime === 'string' ? new Date(item.DecisionTime) : undefined;
+        // Real executions write ApprovalDecisionTime; DecisionTime is read too, should a region differ.
+        const time = item.ApprovalDecisionTime ?? item.DecisionTime;
+        const at = typeof time === 'string' ? new Date(time) : undefined;
         return {
+          ...(typeof item.Approver === 'string' ? { approver: item.Approver } : {}),
           ...(typeof item.Decision === 'string' ? { decision: item.Decision } : {}),
           ...(typeof item.Comment === 'string' ? { comment: item.Comment } : {}),
           ...(at && !Number.isNaN(at.getTime()) ? { at } : {}),

@@ -4,6 +4,11 @@
  * them to recipients, mint each recipient's own step-bound links, and send each message at most once.
  * Every skip is logged with its reason. A failed message does not stop the others; the invocation then
  * fails so that Lambda's retry sends what is missing (what was sent is not sent again).
+ *
+ * Before that, each execution's posted Slack messages are made true (slack-sync.ts): a gate that no longer
+ * waits gets its messages' buttons replaced by what happened. So every status change that wakes the
+ * notifier, including a run that ends, updates Slack. A failed update does not stop the run's
+ * notifications; it fails the invocation at the end, and the retry updates what is still open.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -27,6 +32,11 @@ export interface NotifierDependencies {
   readonly deliverOnce: DeliverOnce;
   readonly logger: Logger;
   readonly now: () => Date;
+  /**
+   * Updates the execution's posted Slack messages whose gates no longer wait; resolves to how many it
+   * updated (syncSlackMessages). Without it, messages are only posted.
+   */
+  readonly slackSync?: (view: ExecutionView) => Promise<number>;
 }
 
 /** What one invocation did, per message: for the log and the tests. */
@@ -36,15 +46,30 @@ export interface DeliveryReport extends DeliveryKey {
 }
 
 export class NotificationFailedError extends Error {
+  /** Executions whose Slack messages could not all be updated. */
+  readonly unsyncedExecutions: readonly string[];
+
   constructor(
     readonly failures: readonly DeliveryReport[],
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /** Executions whose Slack messages could not all be updated. */
+      unsyncedExecutions?: readonly string[];
+    },
   ) {
+    const unsynced = options?.unsyncedExecutions ?? [];
+    const parts = [
+      ...(failures.length > 0 ? [`${failures.length} notification(s) failed`] : []),
+      ...(unsynced.length > 0
+        ? [`the Slack messages of ${unsynced.length} execution(s) could not all be updated`]
+        : []),
+    ];
     super(
-      `${failures.length} notification(s) failed; Lambda's retry sends them again (sent ones are not repeated)`,
-      options,
+      `${parts.join('; ')}; Lambda's retry tries again (sent and updated ones are not repeated)`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
     this.name = 'NotificationFailedError';
+    this.unsyncedExecutions = unsynced;
   }
 }
 
@@ -161,11 +186,31 @@ const notifyGates = async (
   }
 };
 
+/** Runs the Slack sync of one execution; false when it failed (logged here, thrown at the end). */
+const syncSlack = async (
+  deps: NotifierDependencies,
+  slackSync: (view: ExecutionView) => Promise<number>,
+  view: ExecutionView,
+): Promise<boolean> => {
+  try {
+    await slackSync(view);
+    return true;
+  } catch (error) {
+    deps.logger.error('Slack messages of a gate that no longer waits were not all updated', {
+      executionId: view.executionId,
+      runbook: view.documentName,
+      error: error as Error,
+    });
+    return false;
+  }
+};
+
 export const notify = async (deps: NotifierDependencies, trigger: Trigger): Promise<DeliveryReport[]> => {
   const { logger } = deps;
   for (const reason of trigger.ignored)
     logger.warn('Ignored part of the trigger', { source: trigger.source, reason });
   const reports: DeliveryReport[] = [];
+  const unsynced: string[] = [];
   for (const executionId of trigger.executionIds) {
     let view: ExecutionView;
     try {
@@ -176,9 +221,12 @@ export const notify = async (deps: NotifierDependencies, trigger: Trigger): Prom
       logger.info('Skipped: SSM knows no execution with this id', { executionId, source: trigger.source });
       continue;
     }
+    if (deps.slackSync && !(await syncSlack(deps, deps.slackSync, view))) unsynced.push(view.executionId);
     await notifyGates(deps, view, reports);
   }
   const failures = reports.filter((report) => report.outcome === 'failed');
-  if (failures.length > 0) throw new NotificationFailedError(failures);
+  if (failures.length > 0 || unsynced.length > 0) {
+    throw new NotificationFailedError(failures, { unsyncedExecutions: unsynced });
+  }
   return reports;
 };

@@ -67,14 +67,16 @@ const decisionOutputs = (
   decisions: readonly Decision[],
 ): Record<string, string[]> => ({
   ApprovalStatus: [status],
-  // Assumption: SSM documents ApproverDecisions as "a JSON map that includes the approval decision of
-  // each approver" without its keys; the simulator reports one JSON object per decision.
+  // SSM documents ApproverDecisions as "a JSON map that includes the approval decision of each approver"
+  // without its keys. The keys are those real executions show (Approver, Decision, ApprovalDecisionTime,
+  // Comment: https://repost.aws/questions/QU5C69u39dSR63RgqyIYtDYQ); one JSON object per decision is the
+  // simulator's assumption.
   ApproverDecisions: decisions.map((d) =>
     JSON.stringify({
       Approver: d.approver,
       Decision: d.decision,
       ...(d.comment !== undefined ? { Comment: d.comment } : {}),
-      DecisionTime: d.time.toISOString(),
+      ApprovalDecisionTime: d.time.toISOString(),
     }),
   ),
 });

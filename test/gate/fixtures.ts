@@ -37,7 +37,7 @@ export const approved = (name: string, id: string, comment: string): StepExecuti
           Approver: SIGNAL_ROLE,
           Decision: 'Approve',
           Comment: comment,
-          DecisionTime: '2026-12-01T16:04:00.000Z',
+          ApprovalDecisionTime: '2026-12-01T16:04:00.000Z',
         }),
       ],
     },

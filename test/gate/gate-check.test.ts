@@ -81,6 +81,7 @@ describe('executionView', () => {
       endedAt: new Date('2026-12-01T16:04:00Z'),
       decisions: [
         {
+          approver: SIGNAL_ROLE,
           decision: 'Approve',
           comment: 'Approved via e-mail link by alice@example.com',
           at: new Date('2026-12-01T16:04:00Z'),

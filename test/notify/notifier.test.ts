@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { AutomationExecutionNotFoundException } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { authorizeLink, verifyLinkToken } from '../../lambda/auth/link-token';
 import { executionView } from '../../lambda/gate/execution-view';
 import type { Channel } from '../../lambda/notify/channels/channel';
 import { emailChannel, emailInput } from '../../lambda/notify/channels/email';
@@ -14,6 +15,7 @@ import {
   webhookChannel,
 } from '../../lambda/notify/channels/webhook';
 import type { NotifierConfig } from '../../lambda/notify/config';
+import type { NotificationLinks } from '../../lambda/notify/notification';
 import {
   deliveryIdOf,
   NotificationFailedError,
@@ -165,6 +167,150 @@ describe('notify', () => {
     const healed = deps({ deliverOnce: once }, sent);
     expect((await notify(healed, trigger)).map((r) => r.outcome)).toEqual(['sent', 'duplicate', 'duplicate']);
     expect(sent.map((s) => s.recipient)).toEqual(['bob@example.com', 'jira', 'alice@example.com']);
+  });
+});
+
+describe('notify and Slack messages of closed gates', () => {
+  const trigger = { source: 'eventbridge' as const, executionIds: [EXECUTION_ID], ignored: [] };
+
+  it('first updates the Slack messages of gates that no longer wait, then notifies, for every execution it reads', async () => {
+    const events: string[] = [];
+    const slackSync = jest.fn(async (view: { executionId: string }) => {
+      events.push(`sync:${view.executionId}`);
+      return 1;
+    });
+    const channel = (name: 'email' | 'webhook'): Channel => ({
+      name,
+      approverLabel: (recipient) => recipient,
+      send: async ({ recipient }) => {
+        events.push(`${name}:${recipient}`);
+      },
+    });
+    const readExecution = async (id: string) => {
+      if (id === 'unknown') throw new AutomationExecutionNotFoundException({ message: 'no', $metadata: {} });
+      return waitingView;
+    };
+    await notify(
+      deps({ slackSync, readExecution, channels: { email: channel('email'), webhook: channel('webhook') } }),
+      { ...trigger, executionIds: ['unknown', EXECUTION_ID] },
+    );
+    expect(events).toEqual([
+      `sync:${EXECUTION_ID}`,
+      'email:alice@example.com',
+      'email:bob@example.com',
+      'webhook:jira',
+    ]);
+    expect(slackSync.mock.calls).toEqual([[waitingView]]);
+  });
+
+  it('also syncs a run with no gate waiting (a finished run), and still says why nothing is sent', async () => {
+    const finished = executionView(
+      execution('Success', [approveStep('ApproveStaging', STAGING_ID, 'Success')]),
+    );
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const info = jest.spyOn(logger, 'info');
+    const slackSync = jest.fn(async () => 2);
+    expect(await notify(deps({ slackSync, logger, readExecution: async () => finished }), trigger)).toEqual(
+      [],
+    );
+    expect(slackSync.mock.calls).toEqual([[finished]]);
+    expect(info.mock.calls).toEqual([
+      ['Skipped: no approval step waits', { executionId: EXECUTION_ID, status: 'Success' }],
+    ]);
+  });
+
+  it("sends the run's notifications when the Slack sync fails, logs it, and fails the invocation at the end", async () => {
+    const sent: Sent[] = [];
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const logged = jest.spyOn(logger, 'error');
+    const failure = new Error('Slack is down');
+    const error = await notify(
+      deps({ logger, slackSync: async () => Promise.reject(failure) }, sent),
+      trigger,
+    ).catch((e: unknown) => e);
+    expect(sent.map((s) => `${s.channel}:${s.recipient}`)).toEqual([
+      'email:alice@example.com',
+      'email:bob@example.com',
+      'webhook:jira',
+    ]);
+    expect(error).toBeInstanceOf(NotificationFailedError);
+    expect((error as NotificationFailedError).failures).toEqual([]);
+    expect((error as NotificationFailedError).unsyncedExecutions).toEqual([EXECUTION_ID]);
+    expect((error as Error).message).toBe(
+      "the Slack messages of 1 execution(s) could not all be updated; Lambda's retry tries again (sent and updated ones are not repeated)",
+    );
+    expect(logged.mock.calls).toEqual([
+      [
+        'Slack messages of a gate that no longer waits were not all updated',
+        { executionId: EXECUTION_ID, runbook: 'Demo-TwoGates', error: failure },
+      ],
+    ]);
+  });
+
+  it('names both kinds of failure in one error', () => {
+    const failed = {
+      ...key('email', 'alice@example.com'),
+      gate: 'ApproveStaging',
+      outcome: 'failed' as const,
+    };
+    expect(new NotificationFailedError([failed], { unsyncedExecutions: [EXECUTION_ID] }).message).toBe(
+      "1 notification(s) failed; the Slack messages of 1 execution(s) could not all be updated; Lambda's retry tries again (sent and updated ones are not repeated)",
+    );
+  });
+
+  it('posts to Slack channels and Teams webhooks with links bound to that channel and labelled by it', async () => {
+    const received: { channel: string; recipient: string; links: NotificationLinks }[] = [];
+    const chat = (name: 'slack' | 'teams'): Channel => ({
+      name,
+      approverLabel: (recipient) => `${name}:${recipient}`,
+      send: async ({ recipient, links }) => {
+        received.push({ channel: name, recipient, links });
+      },
+    });
+    const config: NotifierConfig = {
+      ...CONFIG,
+      rules: [
+        {
+          runbooks: ['Demo-*'],
+          slack: { channels: ['C0OPS0001'], approvers: { users: ['U0ALICE01'] } },
+          teams: ['cab'],
+        },
+      ],
+    };
+    const auth = authConfig({});
+    expect(
+      await notify(
+        deps({
+          config,
+          loadAuthConfig: async () => auth,
+          channels: { slack: chat('slack'), teams: chat('teams') },
+        }),
+        trigger,
+      ),
+    ).toEqual([
+      { ...key('slack', 'C0OPS0001'), gate: 'ApproveStaging', outcome: 'sent' },
+      { ...key('teams', 'cab'), gate: 'ApproveStaging', outcome: 'sent' },
+    ]);
+    const claimsOf = async (url: string) =>
+      verifyLinkToken(auth, new URL(url).searchParams.get('token') ?? '', NOW);
+    const details = await claimsOf(received[0]?.links.approve ?? '');
+    const bound = (action: 'approve' | 'reject', approver: string, channel: 'slack' | 'teams') => ({
+      executionId: EXECUTION_ID,
+      actions: [action],
+      approver,
+      issuedAt: NOW,
+      expiresAt: new Date('2026-12-01T17:00:00Z'),
+      tokenId: expect.any(String),
+      keyId: 'k1',
+      gate: { stepName: 'ApproveStaging', stepExecutionId: STAGING_ID },
+      channel,
+    });
+    expect(details).toEqual(bound('approve', 'slack:C0OPS0001', 'slack'));
+    // A Slack link only shows the page: the buttons, which check the Slack user, decide.
+    expect(() => authorizeLink(details, EXECUTION_ID, 'approve')).toThrow(
+      expect.objectContaining({ reason: 'slack-link-view-only' }),
+    );
+    expect(await claimsOf(received[1]?.links.reject ?? '')).toEqual(bound('reject', 'teams:cab', 'teams'));
   });
 });
 

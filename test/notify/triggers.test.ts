@@ -1,3 +1,10 @@
+import {
+  APPROVE_STEP_PATTERN,
+  FINISHED_EXECUTION_PATTERN,
+  matchesPattern,
+  NOTIFIER_EVENT_PATTERNS,
+  WAITING_EXECUTION_PATTERN,
+} from '../../lambda/notify/event-patterns';
 import { executionIdsInMessage, triggerOf } from '../../lambda/notify/triggers';
 
 const ID = '0b7e4c1a-3f2d-4e8b-9a61-2c5d8f0e1a22';
@@ -57,5 +64,50 @@ describe('triggerOf', () => {
     expect(() => triggerOf({ source: 'aws.ec2' })).toThrow(
       'The notifier was invoked with an event that is neither SNS nor an aws.ssm EventBridge event',
     );
+  });
+});
+
+describe('a run that ends wakes the notifier (its Slack messages are updated)', () => {
+  const statusChange = (Status: string) => ({
+    version: '0',
+    source: 'aws.ssm',
+    'detail-type': 'EC2 Automation Execution Status-change Notification',
+    detail: { ExecutionId: ID, Definition: 'Demo-ApproveChange', Status },
+  });
+
+  it('matches every final status of an execution, and no other', () => {
+    const finals = [
+      'Success',
+      'Failed',
+      'TimedOut',
+      'Cancelled',
+      'CompletedWithSuccess',
+      'CompletedWithFailure',
+    ];
+    for (const status of finals) {
+      expect([status, matchesPattern(statusChange(status), FINISHED_EXECUTION_PATTERN)]).toEqual([
+        status,
+        true,
+      ]);
+    }
+    for (const status of ['InProgress', 'Waiting', 'Cancelling', 'Pending']) {
+      expect([status, matchesPattern(statusChange(status), FINISHED_EXECUTION_PATTERN)]).toEqual([
+        status,
+        false,
+      ]);
+    }
+    expect(NOTIFIER_EVENT_PATTERNS).toEqual([
+      WAITING_EXECUTION_PATTERN,
+      APPROVE_STEP_PATTERN,
+      FINISHED_EXECUTION_PATTERN,
+    ]);
+  });
+
+  it("takes the ended run's execution id from the event", () => {
+    expect(triggerOf(statusChange('Cancelled'))).toEqual({
+      source: 'eventbridge',
+      executionIds: [ID],
+      ignored: [],
+    });
   });
 });

@@ -104,7 +104,7 @@ describe('aws:approve in Demo-ApproveChange', () => {
       Approver: WEBHOOK,
       Decision: 'Approve',
       Comment: 'ok',
-      DecisionTime: '2025-01-01T00:01:00.000Z',
+      ApprovalDecisionTime: '2025-01-01T00:01:00.000Z',
     });
     expect(engine.get(executionId)).toStrictEqual<AutomationExecution>({
       AutomationExecutionId: id(1),
@@ -188,7 +188,11 @@ describe('aws:approve in Demo-ApproveChange', () => {
       Outputs: {
         ApprovalStatus: ['Rejected'],
         ApproverDecisions: [
-          JSON.stringify({ Approver: WEBHOOK, Decision: 'Reject', DecisionTime: '2025-01-01T00:00:05.000Z' }),
+          JSON.stringify({
+            Approver: WEBHOOK,
+            Decision: 'Reject',
+            ApprovalDecisionTime: '2025-01-01T00:00:05.000Z',
+          }),
         ],
       },
       FailureMessage: message,

@@ -1,13 +1,14 @@
 /**
- * The one interface every notification channel implements (DESIGN.md §8): e-mail and the outgoing webhook
- * today, Slack and Teams beside them later. A channel gets the gate, the recipient and the links minted
- * for that recipient, and sends one message; it throws when the message was not accepted.
+ * The one interface every notification channel implements (DESIGN.md §8): e-mail, the outgoing webhook,
+ * Slack and Teams. A channel gets the gate, the recipient and the links minted for that recipient (bound to
+ * the channel: a `slack` link only shows the page), and sends one message; it throws when the message was
+ * not accepted.
  */
 import type { LinkChannel } from '../../auth/link-token';
 import type { GateNotification, NotificationLinks } from '../notification';
 
 export interface Channel {
-  /** The channel name used in routing, idempotency keys, links (`chn`) and logs. */
+  /** The channel name used in routing, idempotency keys, links (`chn`) and logs: email, webhook, slack, teams. */
   readonly name: LinkChannel;
   /** The approver label the links carry for this recipient (shown on pages, recorded in SSM's Comment). */
   approverLabel(recipient: string): string;

@@ -91,13 +91,26 @@ export interface DecidedMessageInput {
   };
 }
 
-/** Why a click on a button did nothing; each has one plain sentence for the clicker alone. */
+/**
+ * What the clicker alone is told when a click did not simply go through: why nothing was changed, or that
+ * the outcome is not known yet. Each is one plain sentence (no mrkdwn of ours, nothing from the request).
+ */
 export type EphemeralReason =
   | 'not-approver'
   | 'already-decided'
   | 'gate-moved-on'
   | 'run-finished'
-  | 'ssm-unavailable';
+  | 'ssm-unavailable'
+  | 'outcome-unknown'
+  | 'invalid-button'
+  | 'button-expired'
+  | 'wrong-channel'
+  | 'approvers-unavailable'
+  | 'modal-failed'
+  | 'not-started'
+  | 'start-unknown'
+  | 'approval-recorded'
+  | 'failed';
 
 const EPHEMERAL_TEXT: Readonly<Record<EphemeralReason, string>> = {
   'not-approver': 'You are not an approver for this runbook, so nothing was changed.',
@@ -106,6 +119,22 @@ const EPHEMERAL_TEXT: Readonly<Record<EphemeralReason, string>> = {
   'run-finished': 'The runbook has finished, so nothing was changed.',
   'ssm-unavailable':
     'Systems Manager could not be reached, so nothing was changed. Please try again in a minute.',
+  'outcome-unknown':
+    'Systems Manager did not confirm your decision, so it may or may not have been applied. The message will show the outcome once it is known.',
+  'invalid-button': 'This button is not valid, so nothing was changed.',
+  'button-expired': 'This button has expired, so nothing was changed.',
+  'wrong-channel':
+    'This button was not posted in this channel, so nothing was changed. Use the message the approval was posted with.',
+  'approvers-unavailable':
+    'Slack could not tell whether you are an approver for this runbook, so nothing was changed. Please try again in a minute.',
+  'modal-failed': 'Slack did not open the form, so nothing was changed. Please press the button again.',
+  'not-started': 'Your decision could not be started, so nothing was changed. Please try again in a minute.',
+  'start-unknown':
+    'Your decision may or may not have been applied: it was handed on, but the answer was lost. The message will show the outcome.',
+  'approval-recorded':
+    'Your approval was recorded. This approval step needs more approvals before the runbook goes on.',
+  failed:
+    'Something went wrong while carrying out your decision. The message will show whether it was applied; the details are in the webhook’s log.',
 };
 
 /** The ephemeral answer to a click that could not act. */
