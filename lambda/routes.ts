@@ -4,10 +4,10 @@
  */
 
 /** The Lambda functions of the webhook; each holds only the permissions its routes need. */
-export type FunctionName = 'signal' | 'stop' | 'confirm';
+export type FunctionName = 'signal' | 'stop' | 'confirm' | 'slack';
 
 /** What a route does to an execution. */
-export type RouteAction = 'approve' | 'reject' | 'stop' | 'signal' | 'confirm';
+export type RouteAction = 'approve' | 'reject' | 'stop' | 'signal' | 'confirm' | 'slack';
 
 export interface RouteDefinition {
   /** HTTP method, as API Gateway writes it in the route key. */
@@ -26,6 +26,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'POST', path: '/executions/{executionId}/signal', functionName: 'signal', action: 'signal' },
   { method: 'POST', path: '/executions/{executionId}/stop', functionName: 'stop', action: 'stop' },
   { method: 'GET', path: '/executions/{executionId}/{action}', functionName: 'confirm', action: 'confirm' },
+  // Slack's interactivity Request URL: button clicks and modal submissions, signed by Slack.
+  { method: 'POST', path: '/slack/interactions', functionName: 'slack', action: 'slack' },
 ];
 
 /** Where each function's handler lives, relative to the repository root, and its exported name. */
@@ -35,6 +37,7 @@ export const FUNCTION_ENTRIES: Readonly<
   signal: { entry: 'lambda/handlers/signal.ts', handler: 'handler' },
   stop: { entry: 'lambda/handlers/stop.ts', handler: 'handler' },
   confirm: { entry: 'lambda/handlers/confirm.ts', handler: 'handler' },
+  slack: { entry: 'lambda/handlers/slack.ts', handler: 'handler' },
 };
 
 /** The API Gateway route key (`POST /executions/{executionId}/approve`). */
