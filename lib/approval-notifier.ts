@@ -22,11 +22,7 @@ import {
   validateNotifierRouting,
   type WebhookTarget,
 } from '../lambda/notify/config';
-import {
-  APPROVE_STEP_PATTERN,
-  type EventPattern,
-  WAITING_EXECUTION_PATTERN,
-} from '../lambda/notify/event-patterns';
+import * as eventPatterns from '../lambda/notify/event-patterns';
 import { STATE_TABLE_ENV } from '../lambda/notify/state-table';
 import { grantSsmActions } from './ssm-permissions';
 import { type PowertoolsLogLevel, WebhookFunction } from './webhook-function';
@@ -113,12 +109,24 @@ export interface NotificationProps {
   readonly webhooks?: Readonly<Record<string, WebhookTarget>>;
   /**
    * Runbook-name patterns → recipients, checked in order; the first match decides. A rule without
-   * recipients silences the runbooks it matches.
+   * recipients silences the runbooks it matches. Recipients are `email` addresses, `webhooks` names,
+   * `slack` and `teams`:
+   * - `slack: { channels, approvers: { users?, userGroups? }, approve? }` posts the gate with Approve and
+   *   Reject buttons to the channels (ids `C…`/`G…`; the app must be a member). Only the listed Slack
+   *   users (`U…`/`W…`) and members of the listed user groups (`S…`) may decide the rule's gates from
+   *   Slack; anyone else who clicks is told so and nothing changes. `approve`: `at-once` (the default)
+   *   acts on the click, `with-comment` asks for an optional comment first; Reject always asks for a reason.
+   *   The Slack app's signing secret and bot token live in the stack's secret (`npm run keys --
+   *   slack-credentials`).
+   * - `teams: [name, …]` posts an Adaptive Card to each named Teams workflow webhook, whose buttons open
+   *   the confirmation page. The URLs carry their own signature, so they live in the stack's secret
+   *   (`teamsWebhookUrl.<name>`, set with `npm run keys -- teams-webhook <name>`), not here.
    * @default - none: every gate goes to `defaultRule`
    */
   readonly rules?: readonly RoutingRule[];
   /**
-   * Recipients of gates whose runbook no rule matches.
+   * Recipients of gates whose runbook no rule matches, of the same kinds as a rule's (`slack` included,
+   * with its approvers).
    * @default - none: such gates are skipped (and the skip logged)
    */
   readonly defaultRule?: Recipients;
@@ -259,8 +267,10 @@ export interface ApprovalNotifierProps {
 /**
  * Tells people that an approval gate waits. Two triggers reach one function: the SNS topic that runbook
  * authors name in their `aws:approve` steps' `NotificationArn`, and EventBridge rules on SSM Automation
- * status-change events, which cover runbooks without a `NotificationArn`. Both deliver at least once, so
- * the function keeps one idempotency record per gate, recipient and channel in the state table.
+ * status-change events, which cover runbooks without a `NotificationArn` and tell the notifier when a gate
+ * was decided elsewhere or the run ended, so that it updates the Slack messages it posted. Both deliver at
+ * least once, so the function keeps one idempotency record per gate, recipient and channel in the state
+ * table (and there the channel and `ts` of each Slack message it posted).
  *
  * The function's role reads executions (`ssm:GetAutomationExecution`), reads the secret, writes items of
  * the state table, and, when e-mail is configured, sends e-mail as the one configured identity and
@@ -283,12 +293,22 @@ export class ApprovalNotifier extends Construct {
    * `aws:approve` does not support multi-account automations.
    */
   public readonly topic: sns.Topic;
-  /** Fires when an execution's status becomes `Waiting`. */
-  public readonly waitingExecutionRule: events.Rule;
-  /** Fires on status changes of `aws:approve` steps. */
-  public readonly approveStepRule: events.Rule;
+  /**
+   * One EventBridge rule per pattern of `NOTIFIER_EVENT_PATTERNS` (`lambda/notify/event-patterns.ts`), in
+   * its order: gates that start waiting, and the status changes after which a posted chat message must be
+   * updated. Each rule's construct id comes from its pattern's export name (see `eventRuleId`).
+   */
+  public readonly eventRules: readonly events.Rule[];
   /** The configuration passed to the function, without the deploy-time `apiUrl` and `signalRoleArn`. */
   public readonly routing: NotifierRouting;
+  /**
+   * The variables that carry the notifier's configuration: `NOTIFIER_CONFIG` (the JSON of a
+   * `NotifierConfig`, whose API URL and role ARN resolve at deploy time) and `STATE_TABLE_NAME`. The Slack
+   * function gets the very same ones: it reads the routing rules to learn who may decide a gate, and keeps
+   * its records in the same table. Plain strings with tokens, no reference to the notifier's resources, so
+   * sharing them adds no dependency between the two functions.
+   */
+  public readonly configEnvironment: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ApprovalNotifierProps) {
     super(scope, id);
@@ -300,6 +320,11 @@ export class ApprovalNotifier extends Construct {
       signalRoleArn: props.signalRole.roleArn,
       ...routing,
     };
+    this.configEnvironment = {
+      // Tokens (the API URL, the role ARN) resolve at deploy time inside the JSON string.
+      [NOTIFIER_CONFIG_ENV]: Stack.of(this).toJsonString(config),
+      [STATE_TABLE_ENV]: props.stateTable.tableName,
+    };
     this.function = new WebhookFunction(this, 'Function', {
       entry: path.join(REPO_ROOT, NOTIFIER_FUNCTION_ENTRY.entry),
       handler: NOTIFIER_FUNCTION_ENTRY.handler,
@@ -309,11 +334,7 @@ export class ApprovalNotifier extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,
       timeout: APPROVAL_NOTIFIER_DEFAULTS.timeout,
-      environment: {
-        // Tokens (the API URL, the role ARN) resolve at deploy time inside the JSON string.
-        [NOTIFIER_CONFIG_ENV]: Stack.of(this).toJsonString(config),
-        [STATE_TABLE_ENV]: props.stateTable.tableName,
-      },
+      environment: this.configEnvironment,
     });
     this.role = this.function.role;
 
@@ -369,22 +390,43 @@ export class ApprovalNotifier extends Construct {
       maxEventAge: APPROVAL_NOTIFIER_DEFAULTS.eventMaxAge,
     });
     // The patterns are shared with the local runner (lambda/notify/event-patterns.ts), like the routes.
-    this.waitingExecutionRule = new events.Rule(this, 'WaitingExecutionRule', {
-      description: 'ssm-approval-webhook: an SSM Automation execution waits (for an approval, among others)',
-      eventPattern: toCdkPattern(WAITING_EXECUTION_PATTERN),
-      targets: [target],
-    });
-    // Every status of aws:approve steps: which ones SSM emits for a step that starts waiting is not
-    // documented. The notifier reads the execution and notifies only about a gate that waits.
-    this.approveStepRule = new events.Rule(this, 'ApproveStepRule', {
-      description: 'ssm-approval-webhook: an aws:approve step of an SSM Automation execution changed status',
-      eventPattern: toCdkPattern(APPROVE_STEP_PATTERN),
-      targets: [target],
-    });
+    this.eventRules = eventPatterns.NOTIFIER_EVENT_PATTERNS.map(
+      (pattern) =>
+        new events.Rule(this, eventRuleId(pattern), {
+          description: eventRuleDescription(pattern),
+          eventPattern: toCdkPattern(pattern),
+          targets: [target],
+        }),
+    );
   }
 }
 
-function toCdkPattern(pattern: EventPattern): events.EventPattern {
+/**
+ * The construct id of the rule for `pattern`: the name under which lambda/notify/event-patterns.ts exports
+ * it, `_PATTERN` replaced by `Rule`, in PascalCase (`WAITING_EXECUTION_PATTERN` → `WaitingExecutionRule`).
+ * Named, not numbered, so that adding or reordering patterns replaces no existing rule.
+ */
+export function eventRuleId(pattern: eventPatterns.EventPattern): string {
+  const exported = Object.entries(eventPatterns).find(
+    ([name, value]) => value === pattern && name.endsWith('_PATTERN'),
+  );
+  if (exported === undefined) {
+    throw new Error(
+      'every pattern of NOTIFIER_EVENT_PATTERNS must be exported on its own as <NAME>_PATTERN from ' +
+        'lambda/notify/event-patterns.ts: its rule is named after it',
+    );
+  }
+  const words = exported[0].replace(/_PATTERN$/, '').split('_');
+  return `${words.map((word) => `${word.charAt(0)}${word.slice(1).toLowerCase()}`).join('')}Rule`;
+}
+
+/** What the rule matches, in words, from the pattern itself so the two cannot disagree. */
+export function eventRuleDescription(pattern: eventPatterns.EventPattern): string {
+  const fields = Object.entries(pattern.detail).map(([field, values]) => `${field} ${values.join(' or ')}`);
+  return `ssm-approval-webhook notifier: ${pattern['detail-type'].join(' or ')}, ${fields.join(', ')}`;
+}
+
+function toCdkPattern(pattern: eventPatterns.EventPattern): events.EventPattern {
   return {
     source: [...pattern.source],
     detailType: [...pattern['detail-type']],

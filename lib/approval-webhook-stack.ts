@@ -19,6 +19,11 @@ export class ApprovalWebhookStack extends Stack {
       description: 'Base URL of the webhook API (routes: /executions/{executionId}/...)',
       value: this.webhook.url,
     });
+    new CfnOutput(this, 'SlackInteractionsUrl', {
+      description:
+        "Slack app's interactivity Request URL (settings.interactivity.request_url in docs/slack-app-manifest.yaml)",
+      value: this.webhook.slackInteractionsUrl,
+    });
     new CfnOutput(this, 'SignalRoleArn', {
       description: "Put this ARN into the Approvers of the runbook's aws:approve steps",
       value: this.webhook.signalRole.roleArn,
@@ -32,7 +37,8 @@ export class ApprovalWebhookStack extends Stack {
       value: this.webhook.notifier.topic.topicArn,
     });
     new CfnOutput(this, 'SecretArn', {
-      description: 'Secret holding the link keys and API client token hashes (the ARN, not the value)',
+      description:
+        'Secret holding the link keys, API client token hashes and chat credentials (the ARN, not the value)',
       value: this.webhook.secret.secretArn,
     });
   }

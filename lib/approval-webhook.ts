@@ -12,7 +12,8 @@ import { STATE_TABLE_SCHEMA } from '../lambda/notify/state-table';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES } from '../lambda/routes';
 import { ApprovalNotifier, type NotificationProps, resolveNotificationProps } from './approval-notifier';
 import { cloudFormationExecutionRoleArn, restrictSecretAccess, roleArnProblem } from './secret-policy';
-import { grantSsmActions } from './ssm-permissions';
+import { grantSlackFunctionNeeds } from './slack-function';
+import { grantSsmActions, SHARED_ROLES, type SsmRoleName } from './ssm-permissions';
 import { type PowertoolsLogLevel, WEBHOOK_FUNCTION_DEFAULTS, WebhookFunction } from './webhook-function';
 
 /** The repository root: `lambda/routes.ts` gives handler entries relative to it. */
@@ -31,7 +32,9 @@ export const APPROVAL_WEBHOOK_DEFAULTS = {
  * The secret's initial JSON layout. This is the contract with the runtime code: link signing keys
  * are properties named `linkKey.<kid>`, `activeLinkKeyId` names the key that signs new links, and
  * `apiClients` lists `{ name, sha256 }` of the API client tokens. Secrets Manager generates the
- * first key at deploy time, so no key ever appears in the template.
+ * first key at deploy time, so no key ever appears in the template. Operators add the rest with
+ * `npm run keys`: `webhookSecret.<name>`, `teamsWebhookUrl.<name>`, and the Slack app's
+ * `slackSigningSecret` and `slackBotToken`.
  */
 export const SECRET_TEMPLATE = { activeLinkKeyId: 'k1', apiClients: [] } as const;
 export const SECRET_GENERATED_KEY = 'linkKey.k1';
@@ -68,6 +71,11 @@ const POST_ROUTE_AUTH_REASON =
   'action and expiry) that the confirmation page posts back in the form body, or an API client bearer token ' +
   'checked against SHA-256 hashes in the secret. API Gateway authorizers do not see the request body, so ' +
   'they cannot verify the link token, and splitting the bearer check from it would split one decision in two.';
+const SLACK_ROUTE_AUTH_REASON =
+  "Slack signs every interactivity request (X-Slack-Signature, HMAC-SHA256 with the app's signing secret over " +
+  'the timestamp and the raw body); API Gateway authorizers do not see the body, so the handler verifies the ' +
+  'signature on the exact bytes before it parses anything, and then checks the clicking Slack user against ' +
+  "the gate's routing rule.";
 const GET_ROUTE_AUTH_REASON =
   'The GET route only renders a confirmation page and never changes an execution (so mail scanners that ' +
   'prefetch links change nothing); the handler verifies the signed link token before rendering anything.';
@@ -86,7 +94,7 @@ export interface ApprovalWebhookProps {
    */
   readonly throttleBurstLimit?: number;
   /**
-   * Retention of every log group (the three functions and the API access log).
+   * Retention of every log group (the functions and the API access log).
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
@@ -106,8 +114,8 @@ export interface ApprovalWebhookProps {
    * The IAM role (its exact ARN, path included, in the stack's account) that operators assume to run
    * `npm run keys`, `npm run token` or `npm run link` against this deployment: it may read and change the
    * secret. The secret's resource policy (`secretPolicy`) denies reading the value to every other principal
-   * but the four function roles and the deployment, and denies changing it to every other principal but the
-   * deployment, whatever their identity policies allow. The policy grants nothing: the role still needs an
+   * but the four function roles (the Slack function runs as the signal role) and the deployment, and denies
+   * changing it to every other principal but the deployment, whatever their identity policies allow. The policy grants nothing: the role still needs an
    * identity policy allowing `secretsmanager:GetSecretValue`, `secretsmanager:PutSecretValue` and
    * `secretsmanager:DescribeSecret` on the secret.
    * @default - no operator: only the functions read the secret and only CloudFormation changes it, so
@@ -129,25 +137,30 @@ export interface ApprovalWebhookProps {
    */
   readonly logLevel?: PowertoolsLogLevel;
   /**
-   * Who is told that an approval gate waits, and how (e-mail, webhooks, routing by runbook name).
+   * Who is told that an approval gate waits, and how (e-mail, webhooks, Slack, Teams, routing by runbook
+   * name), and who may decide a runbook's gates from Slack (a rule's `slack.approvers`).
    * Runbooks reach the notifier through the topic `notifier.topic` in their `aws:approve` steps'
    * `NotificationArn` (their AutomationAssumeRole, or the user who starts them, needs `sns:Publish` on
    * it; AmazonSSMAutomationRole has it), or without it through SSM's EventBridge events.
-   * @default - nobody is told; the notifier only logs the gates it sees
+   * @default - nobody is told; the notifier only logs the gates it sees. The Slack route is deployed all the
+   * same, and refuses every click: no rule names a Slack approver (nor, until `npm run keys --
+   * slack-credentials`, is there a signing secret to verify a request with)
    */
   readonly notifications?: NotificationProps;
   /**
    * What happens to the state table when it leaves the stack.
-   * @default RemovalPolicy.DESTROY - today it holds only idempotency records that expire within days;
-   * losing them at worst repeats a notification. Once it holds posted chat messages (to update them
-   * after a decision) and quorum tallies, consider RETAIN.
+   * @default RemovalPolicy.DESTROY - it holds idempotency records and where each gate's Slack messages
+   * were posted, all expiring within days of the gate: losing them at worst repeats a notification and
+   * leaves the messages of gates that were waiting with their buttons (a click still reads the execution
+   * first). With Slack in use, consider RETAIN.
    */
   readonly stateTableRemovalPolicy?: RemovalPolicy;
 }
 
 /**
- * The approval webhook: an HTTP API whose routes (from `lambda/routes.ts`) reach three functions,
- * each with a role that holds only the SSM actions it needs (`SSM_ACTIONS`), the one secret they read
+ * The approval webhook: an HTTP API whose routes (from `lambda/routes.ts`) reach four functions, each
+ * with a role that holds only the SSM actions it needs (`SSM_ACTIONS`; the Slack function runs as the signal
+ * role, `SHARED_ROLES`), the one secret they read
  * (whose resource policy lets no other principal read it but the operator role and the deployment), the
  * state table, and the notifier (`ApprovalNotifier`) that tells approvers a gate waits.
  *
@@ -174,7 +187,8 @@ export class ApprovalWebhook extends Construct {
 
   /**
    * The webhook's one DynamoDB table (key and TTL attribute: `STATE_TABLE_SCHEMA`): on demand, TTL,
-   * point-in-time recovery, AWS-managed encryption. Today it holds the notifier's idempotency records.
+   * point-in-time recovery, AWS-managed encryption. It holds the notifier's idempotency records and, under
+   * `slack#` keys, where each gate's Slack messages were posted.
    */
   public readonly stateTable: dynamodb.Table;
   /** Tells approvers that a gate waits: the function, its SNS topic and EventBridge rules. */
@@ -186,8 +200,22 @@ export class ApprovalWebhook extends Construct {
   public readonly stopFunction: WebhookFunction;
   /** Serves the GET confirmation page: reads executions, changes none. */
   public readonly confirmFunction: WebhookFunction;
+  /**
+   * Serves `POST /slack/interactions` (Slack's button clicks and modal submissions) and carries out the
+   * decisions it hands to itself asynchronously. Runs as `signalRole` (its `role` is that very role): SSM
+   * accepts an Approve only from a principal in the step's `Approvers`. Besides, the role may get, put and
+   * update the state table's `slack#` items and invoke this function (`slackSelfInvokePolicy`).
+   */
+  public readonly slackFunction: WebhookFunction;
+  /** Lets the signal role invoke `slackFunction` (and nothing else): the hand-off of a decision to itself. */
+  public readonly slackSelfInvokePolicy: iam.Policy;
+  /** Slack's interactivity Request URL: `url` + `slack/interactions` (see docs/slack-app-manifest.yaml). */
+  public readonly slackInteractionsUrl: string;
 
-  /** The role SSM sees as the approver: put its ARN into the `aws:approve` step's `Approvers`. */
+  /**
+   * The role SSM sees as the approver: put its ARN into the `aws:approve` step's `Approvers`. The signal
+   * and Slack functions run as it.
+   */
   public readonly signalRole: iam.Role;
   public readonly stopRole: iam.Role;
   public readonly confirmRole: iam.Role;
@@ -206,7 +234,8 @@ export class ApprovalWebhook extends Construct {
     const deploymentRoleArn = resolveSecretDeploymentRole(this, props);
 
     this.secret = new secretsmanager.Secret(this, 'Secret', {
-      description: 'ssm-approval-webhook: link signing keys (linkKey.<kid>) and API client token hashes',
+      description:
+        'ssm-approval-webhook: link signing keys (linkKey.<kid>), API client token hashes, webhook secrets and chat credentials',
       generateSecretString: {
         secretStringTemplate: JSON.stringify(SECRET_TEMPLATE),
         generateStringKey: SECRET_GENERATED_KEY,
@@ -233,7 +262,12 @@ export class ApprovalWebhook extends Construct {
       removalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
 
-    const makeFunction = (name: FunctionName, constructId: string, description: string): WebhookFunction => {
+    const makeFunction = (
+      name: FunctionName,
+      constructId: string,
+      description: string,
+      options: { readonly role?: iam.Role; readonly environment?: Readonly<Record<string, string>> } = {},
+    ): WebhookFunction => {
       const { entry, handler } = FUNCTION_ENTRIES[name];
       return new WebhookFunction(this, constructId, {
         entry: path.join(REPO_ROOT, entry),
@@ -243,6 +277,7 @@ export class ApprovalWebhook extends Construct {
         logRetention,
         logRemovalPolicy,
         logLevel: props.logLevel,
+        ...options,
       });
     };
     this.signalFunction = makeFunction(
@@ -256,17 +291,16 @@ export class ApprovalWebhook extends Construct {
       'ConfirmFunction',
       'Confirmation page of a signed approval link',
     );
-    const functions: Readonly<Record<FunctionName, WebhookFunction>> = {
-      signal: this.signalFunction,
-      stop: this.stopFunction,
-      confirm: this.confirmFunction,
-    };
     this.signalRole = this.signalFunction.role;
     this.stopRole = this.stopFunction.role;
     this.confirmRole = this.confirmFunction.role;
-
-    for (const name of Object.keys(functions) as FunctionName[]) {
-      grantSsmActions(functions[name].role, name);
+    const ownRoles: Readonly<Record<Exclude<SsmRoleName, 'notifier'>, iam.Role>> = {
+      signal: this.signalRole,
+      stop: this.stopRole,
+      confirm: this.confirmRole,
+    };
+    for (const name of Object.keys(ownRoles) as (keyof typeof ownRoles)[]) {
+      grantSsmActions(ownRoles[name], name);
     }
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
@@ -291,6 +325,39 @@ export class ApprovalWebhook extends Construct {
       },
     });
     this.url = this.stage.url;
+    this.slackInteractionsUrl = `${this.url}slack/interactions`;
+
+    this.notifier = new ApprovalNotifier(this, 'Notifier', {
+      apiUrl: this.url,
+      signalRole: this.signalRole,
+      secret: this.secret,
+      stateTable: this.stateTable,
+      notifications: props.notifications,
+      logRetention,
+      logRemovalPolicy,
+      logLevel: props.logLevel,
+    });
+
+    // After the notifier: the Slack function reads the same configuration (who may decide a gate from Slack).
+    this.slackFunction = makeFunction(
+      'slack',
+      'SlackFunction',
+      'Approve or reject an SSM Automation execution from a Slack button',
+      { role: ownRoles[SHARED_ROLES.slack], environment: this.notifier.configEnvironment },
+    );
+    this.slackSelfInvokePolicy = grantSlackFunctionNeeds(
+      this,
+      'SlackSelfInvokePolicy',
+      this.slackFunction,
+      this.stateTable,
+    );
+
+    const functions: Readonly<Record<FunctionName, WebhookFunction>> = {
+      signal: this.signalFunction,
+      stop: this.stopFunction,
+      confirm: this.confirmFunction,
+      slack: this.slackFunction,
+    };
 
     const integrations = {} as Record<FunctionName, HttpLambdaIntegration>;
     for (const name of Object.keys(functions) as FunctionName[]) {
@@ -311,23 +378,17 @@ export class ApprovalWebhook extends Construct {
       for (const httpRoute of httpRoutes) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: route.method === 'GET' ? GET_ROUTE_AUTH_REASON : POST_ROUTE_AUTH_REASON,
+          reason:
+            route.method === 'GET'
+              ? GET_ROUTE_AUTH_REASON
+              : route.functionName === 'slack'
+                ? SLACK_ROUTE_AUTH_REASON
+                : POST_ROUTE_AUTH_REASON,
         });
       }
     }
 
-    this.notifier = new ApprovalNotifier(this, 'Notifier', {
-      apiUrl: this.url,
-      signalRole: this.signalRole,
-      secret: this.secret,
-      stateTable: this.stateTable,
-      notifications: props.notifications,
-      logRetention,
-      logRemovalPolicy,
-      logLevel: props.logLevel,
-    });
-
-    // Last, once every role that reads the secret exists.
+    // Last, once every role that reads the secret exists. The Slack function reads it as the signal role.
     this.secretPolicy = restrictSecretAccess(this.secret, {
       readerRoles: [this.signalRole, this.stopRole, this.confirmRole, this.notifier.role],
       operatorRoleArn: props.secretOperatorRoleArn,

@@ -3,8 +3,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import type { FunctionName } from '../lambda/routes';
 
-/** The roles that hold SSM actions: one per function of the HTTP API, and the notifier's. */
-export type SsmRoleName = FunctionName | 'notifier';
+/**
+ * Functions of the HTTP API that run as another function's role instead of a role of their own, and whose.
+ * The Slack function acts on button clicks as the signal role: SSM accepts an Approve only from a
+ * principal listed in the step's `Approvers`, which names the signal role, and the mutating actions stay
+ * exactly two, each in exactly one role. So it adds no SSM grant of its own: it holds what the signal role
+ * holds (`ssm:SendAutomationSignal`, `ssm:GetAutomationExecution`), which is what its buttons use.
+ */
+export const SHARED_ROLES = { slack: 'signal' } as const satisfies Partial<
+  Record<FunctionName, FunctionName>
+>;
+
+/** A function that runs as another function's role (see `SHARED_ROLES`). */
+export type RoleSharingFunctionName = keyof typeof SHARED_ROLES;
+
+/** The roles that hold SSM actions: one per function of the HTTP API that has a role of its own, and the notifier's. */
+export type SsmRoleName = Exclude<FunctionName, RoleSharingFunctionName> | 'notifier';
 
 /** The SSM actions of one role, mutating apart from read-only. */
 export interface SsmRoleActions {

@@ -62,16 +62,26 @@ export interface WebhookFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Run as this existing role (another function's) instead of a new one: for a function that must act as
+   * the same principal as another. The Slack function runs as the signal function's role, because SSM
+   * accepts an Approve only from a principal listed in the step's `Approvers`, and that list names the
+   * signal role. The role is given write access to this function's log group and read access to the
+   * secret (the same statement as its owner's, which the policy holds once).
+   * @default - a new role of its own, holding no managed policy
+   */
+  readonly role?: iam.Role;
 }
 
 /**
  * One webhook Lambda function with the project's defaults: bundled locally by esbuild as minified
  * ESM with source maps and the AWS SDK inside, arm64, Node.js 24, 10 s timeout (unless told otherwise), an explicit log group
- * with retention, and its own role that holds no managed policy: only write access to its own log
- * group and read access to the one secret. Callers add the SSM actions the function needs to `role`.
+ * with retention, and its own role (unless given one: `WebhookFunctionProps.role`) that holds no managed
+ * policy: only write access to its own log group and read access to the one secret. Callers add the SSM
+ * actions the function needs to `role`.
  */
 export class WebhookFunction extends Construct {
-  /** The function's execution role; starts with log-write and secret-read only. */
+  /** The function's execution role; starts with log-write and secret-read only (unless it was given). */
   public readonly role: iam.Role;
   /** The function's log group (Lambda writes here instead of `/aws/lambda/<name>`). */
   public readonly logGroup: logs.LogGroup;
@@ -88,10 +98,12 @@ export class WebhookFunction extends Construct {
 
     // An explicit role instead of the default one, which would carry the AWSLambdaBasicExecutionRole
     // managed policy (log write on every log group of the account).
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `ssm-approval-webhook: execution role of ${id}`,
-    });
+    this.role =
+      props.role ??
+      new iam.Role(this, 'Role', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `ssm-approval-webhook: execution role of ${id}`,
+      });
     this.logGroup.grantWrite(this.role);
     props.secret.grantRead(this.role);
 

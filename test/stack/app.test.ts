@@ -88,13 +88,14 @@ describe('lib/app.ts', () => {
       { ThrottlingRateLimit: 4, ThrottlingBurstLimit: 8 },
     ]);
     expect(ofType('AWS::Logs::LogGroup').map((logGroup) => logGroup.Properties.RetentionInDays)).toEqual([
-      14, 14, 14, 14, 14,
+      14, 14, 14, 14, 14, 14,
     ]);
     expect(Object.keys(template.Outputs).sort()).toEqual([
       'ApiUrl',
       'NotificationTopicArn',
       'SecretArn',
       'SignalRoleArn',
+      'SlackInteractionsUrl',
       'StopRoleArn',
     ]);
     const notifierConfigs = ofType('AWS::Lambda::Function')
@@ -103,7 +104,9 @@ describe('lib/app.ts', () => {
           (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NOTIFIER_CONFIG,
       )
       .filter((value) => value !== undefined) as { 'Fn::Join': [string, unknown[]] }[];
-    expect(notifierConfigs).toHaveLength(1);
+    // The notifier's, and the very same for the Slack function (who may decide from Slack).
+    expect(notifierConfigs).toHaveLength(2);
+    expect(notifierConfigs[1]).toEqual(notifierConfigs[0]);
     const [config] = notifierConfigs as [{ 'Fn::Join': [string, unknown[]] }];
     expect(config['Fn::Join'][1].at(-1)).toBe(
       '","email":{"from":"approvals@example.com"},"webhooks":{},"rules":[],' +

@@ -7,8 +7,15 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { validateNotifierConfig } from '../../lambda/notify/config';
 import {
+  APPROVE_STEP_PATTERN,
+  FINISHED_EXECUTION_PATTERN,
+  WAITING_EXECUTION_PATTERN,
+} from '../../lambda/notify/event-patterns';
+import {
   ApprovalNotifier,
   ApprovalNotifierPropsError,
+  eventRuleDescription,
+  eventRuleId,
   MAX_ROUTING_JSON_BYTES,
   type NotificationProps,
   resolveNotificationProps,
@@ -143,6 +150,12 @@ describe('ApprovalNotifier with e-mail, webhooks and rules', () => {
       rules: config.rules,
       defaultRule: config.defaultRule,
       maxLinkTtlSeconds: 43200,
+    });
+    // What the Slack function gets too: exactly the function's two configuration variables.
+    expect(Object.keys(built.notifier.configEnvironment)).toEqual(['NOTIFIER_CONFIG', 'STATE_TABLE_NAME']);
+    expect(built.stack.resolve(built.notifier.configEnvironment)).toEqual({
+      NOTIFIER_CONFIG: variables.NOTIFIER_CONFIG,
+      STATE_TABLE_NAME: variables.STATE_TABLE_NAME,
     });
   });
 
@@ -329,6 +342,36 @@ describe('resolveNotificationProps', () => {
         JSON.stringify(resolveNotificationProps({ email: { from: 'approvals@example.com' }, rules }).routing),
       ),
     ).toBeLessThanOrEqual(MAX_ROUTING_JSON_BYTES);
+  });
+});
+
+describe('eventRuleId and eventRuleDescription', () => {
+  it("name each rule after its pattern's export, so that adding a pattern replaces no rule", () => {
+    expect(eventRuleId(WAITING_EXECUTION_PATTERN)).toBe('WaitingExecutionRule');
+    expect(eventRuleId(APPROVE_STEP_PATTERN)).toBe('ApproveStepRule');
+    expect(eventRuleId(FINISHED_EXECUTION_PATTERN)).toBe('FinishedExecutionRule');
+  });
+
+  it('refuse a pattern that is not exported on its own (its rule would have no stable name)', () => {
+    expect(() => eventRuleId({ ...WAITING_EXECUTION_PATTERN })).toThrow(
+      new Error(
+        'every pattern of NOTIFIER_EVENT_PATTERNS must be exported on its own as <NAME>_PATTERN from ' +
+          'lambda/notify/event-patterns.ts: its rule is named after it',
+      ),
+    );
+  });
+
+  it('describe what the rule matches, from the pattern itself', () => {
+    expect(eventRuleDescription(APPROVE_STEP_PATTERN)).toBe(
+      'ssm-approval-webhook notifier: EC2 Automation Step Status-change Notification, Action aws:approve',
+    );
+    expect(
+      eventRuleDescription({
+        source: ['aws.ssm'],
+        'detail-type': ['A', 'B'],
+        detail: { Status: ['Success', 'Failed'], Action: ['aws:approve'] },
+      }),
+    ).toBe('ssm-approval-webhook notifier: A or B, Status Success or Failed, Action aws:approve');
   });
 });
 

@@ -7,11 +7,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
 import { validateNotifierConfig } from '../../lambda/notify/config';
+import { NOTIFIER_EVENT_PATTERNS } from '../../lambda/notify/event-patterns';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES, routeKey } from '../../lambda/routes';
 import { NOTIFIER_FUNCTION_ENTRY } from '../../lib/approval-notifier';
 import { ACCESS_LOG_FIELDS } from '../../lib/approval-webhook';
 import { SECRET_WRITE_ACTIONS } from '../../lib/secret-policy';
-import { SSM_ACTIONS } from '../../lib/ssm-permissions';
+import { SLACK_FUNCTION_DEFAULTS, SLACK_STATE_ITEM_ACTIONS } from '../../lib/slack-function';
+import { SHARED_ROLES, SSM_ACTIONS } from '../../lib/ssm-permissions';
 import type { WebhookFunction } from '../../lib/webhook-function';
 import { ESM_REQUIRE_BANNER } from '../../lib/webhook-function';
 import {
@@ -70,23 +72,42 @@ function deployedNotifierEnvironment(): { NOTIFIER_CONFIG: string; STATE_TABLE_N
   };
 }
 
-/** The statements of the one inline policy attached to a role (the role has no other policy). */
-function statementsOfRole(roleLogicalId: string): Statement[] {
-  const policies = Object.values(resources(synthesized.template)).filter(
-    (resource) =>
-      resource.Type === 'AWS::IAM::Policy' &&
-      JSON.stringify(resource.Properties?.Roles) === JSON.stringify([{ Ref: roleLogicalId }]),
-  );
-  expect(policies).toHaveLength(1);
-  const document = policies[0]?.Properties?.PolicyDocument as { Statement: Statement[] };
+/** The logical ids of the policies attached to a role. */
+function policiesOfRole(roleLogicalId: string): string[] {
+  return Object.entries(resources(synthesized.template))
+    .filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::IAM::Policy' &&
+        JSON.stringify(resource.Properties?.Roles) === JSON.stringify([{ Ref: roleLogicalId }]),
+    )
+    .map(([id]) => id);
+}
+
+/** The statements of a role's default policy (the one its grants go to). */
+function statementsOfRole(role: IConstruct): Statement[] {
+  const defaultPolicy = logicalId(role.node.findChild('DefaultPolicy'));
+  expect(policiesOfRole(logicalId(role))).toContain(defaultPolicy);
+  const document = resources(synthesized.template)[defaultPolicy]?.Properties?.PolicyDocument as {
+    Statement: Statement[];
+  };
   return document.Statement;
 }
 
 function functionsByName(): Record<FunctionName, WebhookFunction> {
-  return { signal: webhook.signalFunction, stop: webhook.stopFunction, confirm: webhook.confirmFunction };
+  return {
+    signal: webhook.signalFunction,
+    stop: webhook.stopFunction,
+    confirm: webhook.confirmFunction,
+    slack: webhook.slackFunction,
+  };
 }
 
-/** Every function of the stack: the three of the HTTP API and the notifier. */
+/** The functions of the HTTP API that run with a role of their own (the Slack function runs as the signal role). */
+const OWN_ROLE_FUNCTIONS = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
+  (name) => !(name in SHARED_ROLES),
+);
+
+/** Every function of the stack: the four of the HTTP API and the notifier. */
 type AnyFunctionName = FunctionName | 'notifier';
 function allFunctions(): Record<AnyFunctionName, WebhookFunction> {
   return { ...functionsByName(), notifier: webhook.notifier.function };
@@ -109,6 +130,7 @@ describe('HTTP API', () => {
         'POST /executions/{executionId}/reject',
         'POST /executions/{executionId}/signal',
         'POST /executions/{executionId}/stop',
+        'POST /slack/interactions',
       ].sort(),
     );
     expect(keys).toEqual(ROUTES.map(routeKey).sort());
@@ -215,16 +237,16 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('deploys exactly the three functions of FUNCTION_ENTRIES and the notifier', () => {
+  it('deploys exactly the four functions of FUNCTION_ENTRIES and the notifier', () => {
     expect(Object.keys(synthesized.template.findResources('AWS::Lambda::Function')).sort()).toEqual(
       Object.values(allFunctions())
         .map((fn) => logicalId(fn.function))
         .sort(),
     );
-    expect(Object.keys(FUNCTION_ENTRIES)).toHaveLength(3);
+    expect(Object.keys(FUNCTION_ENTRIES).sort()).toEqual(['confirm', 'signal', 'slack', 'stop']);
   });
 
-  it.each(Object.keys(FUNCTION_ENTRIES) as FunctionName[])(
+  it.each(OWN_ROLE_FUNCTIONS)(
     'runs %s on nodejs24.x/arm64, 256 MB, 10 s, with its own role and log group',
     (name) => {
       const webhookFunction = functionsByName()[name];
@@ -305,7 +327,8 @@ describe('functions', () => {
               AWS_REGION: 'eu-west-1',
               POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook',
               NODE_NO_WARNINGS: '1',
-              ...(name === 'notifier' ? deployedNotifierEnvironment() : {}),
+              AWS_LAMBDA_FUNCTION_NAME: `TestWebhook-${name}`,
+              ...(name === 'notifier' || name === 'slack' ? deployedNotifierEnvironment() : {}),
             },
             timeout: 20_000,
           },
@@ -326,6 +349,7 @@ describe('functions', () => {
         logicalId(webhook.signalFunction.logGroup),
         logicalId(webhook.stopFunction.logGroup),
         logicalId(webhook.confirmFunction.logGroup),
+        logicalId(webhook.slackFunction.logGroup),
         logicalId(webhook.notifier.function.logGroup),
         logicalId(webhook.accessLogGroup),
       ].sort(),
@@ -362,20 +386,82 @@ describe('IAM', () => {
     });
   });
 
-  it('gives the signal role exactly ssm:SendAutomationSignal and ssm:GetAutomationExecution on automation executions, its log group and the secret', () => {
-    expect(statementsOfRole(logicalId(webhook.signalRole))).toEqual([
-      logWrite('signal'),
+  it("gives the signal role exactly ssm:SendAutomationSignal and ssm:GetAutomationExecution on automation executions, the signal and Slack functions' log groups, the secret and the table's slack# items", () => {
+    expect(statementsOfRole(webhook.signalRole)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [
+          { 'Fn::GetAtt': [logicalId(webhook.signalFunction.logGroup), 'Arn'] },
+          { 'Fn::GetAtt': [logicalId(webhook.slackFunction.logGroup), 'Arn'] },
+        ],
+      },
       secretRead(),
       {
         Effect: 'Allow',
         Action: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
         Resource: AUTOMATION_EXECUTIONS_ARN,
       },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*'] } },
+      },
+    ]);
+    expect([...SLACK_STATE_ITEM_ACTIONS].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
     ]);
   });
 
+  it('runs the Slack function as the signal role itself, the one SSM accepts approvals from', () => {
+    expect(SHARED_ROLES).toEqual({ slack: 'signal' });
+    expect(webhook.slackFunction.role).toBe(webhook.signalRole);
+    expect(webhook.slackFunction.function.role).toBe(webhook.signalRole);
+    expect(
+      resources(synthesized.template)[logicalId(webhook.slackFunction.function)]?.Properties?.Role,
+    ).toEqual({
+      'Fn::GetAtt': [logicalId(webhook.signalRole), 'Arn'],
+    });
+    // No role of its own.
+    expect(webhook.slackFunction.node.tryFindChild('Role')).toBeUndefined();
+  });
+
+  it('lets the signal role invoke the Slack function, and nothing else, in a policy of its own', () => {
+    expect(policiesOfRole(logicalId(webhook.signalRole)).sort()).toEqual(
+      [
+        logicalId(webhook.signalRole.node.findChild('DefaultPolicy')),
+        logicalId(webhook.slackSelfInvokePolicy),
+      ].sort(),
+    );
+    expect(resources(synthesized.template)[logicalId(webhook.slackSelfInvokePolicy)]).toEqual({
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: logicalId(webhook.slackSelfInvokePolicy),
+        Roles: [{ Ref: logicalId(webhook.signalRole) }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'lambda:InvokeFunction',
+              Resource: { 'Fn::GetAtt': [logicalId(webhook.slackFunction.function), 'Arn'] },
+            },
+          ],
+        },
+      },
+    });
+    const invokeStatements = allStatements().filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('lambda:')),
+    );
+    expect(invokeStatements).toHaveLength(1);
+  });
+
   it('gives the stop role exactly ssm:StopAutomationExecution and ssm:GetAutomationExecution on automation executions, its log group and the secret', () => {
-    expect(statementsOfRole(logicalId(webhook.stopRole))).toEqual([
+    expect(policiesOfRole(logicalId(webhook.stopRole))).toHaveLength(1);
+    expect(statementsOfRole(webhook.stopRole)).toEqual([
       logWrite('stop'),
       secretRead(),
       {
@@ -387,7 +473,8 @@ describe('IAM', () => {
   });
 
   it('gives the confirm role only ssm:GetAutomationExecution of SSM, its log group and the secret', () => {
-    expect(statementsOfRole(logicalId(webhook.confirmRole))).toEqual([
+    expect(policiesOfRole(logicalId(webhook.confirmRole))).toHaveLength(1);
+    expect(statementsOfRole(webhook.confirmRole)).toEqual([
       logWrite('confirm'),
       secretRead(),
       { Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: AUTOMATION_EXECUTIONS_ARN },
@@ -395,7 +482,8 @@ describe('IAM', () => {
   });
 
   it('gives the notifier role reads of executions, item access to the state table, its log group and the secret; no SES without e-mail', () => {
-    expect(statementsOfRole(logicalId(webhook.notifier.role))).toEqual([
+    expect(policiesOfRole(logicalId(webhook.notifier.role))).toHaveLength(1);
+    expect(statementsOfRole(webhook.notifier.role)).toEqual([
       logWrite('notifier'),
       secretRead(),
       { Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: AUTOMATION_EXECUTIONS_ARN },
@@ -408,13 +496,12 @@ describe('IAM', () => {
     expect(JSON.stringify(synthesized.template.toJSON())).not.toMatch(/"ses:/);
   });
 
-  it('has four roles, assumable by Lambda only, with no managed policy and no inline policy of their own', () => {
+  it('has four roles (the Slack function runs as the signal role), assumable by Lambda only, with no managed policy and no inline policy of their own', () => {
     const roles = synthesized.template.findResources('AWS::IAM::Role');
     expect(Object.keys(roles).sort()).toEqual(
-      Object.values(allFunctions())
-        .map((fn) => logicalId(fn.role))
-        .sort(),
+      [...new Set(Object.values(allFunctions()).map((fn) => logicalId(fn.role)))].sort(),
     );
+    expect(Object.keys(roles)).toHaveLength(4);
     for (const role of Object.values(roles)) {
       expect(role.Properties.AssumeRolePolicyDocument).toEqual({
         Version: '2012-10-17',
@@ -426,18 +513,21 @@ describe('IAM', () => {
       expect(role.Properties.Policies).toBeUndefined();
     }
     synthesized.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
-    synthesized.template.resourceCountIs('AWS::IAM::Policy', 4);
+    // One default policy per role, and the signal role's self-invoke policy.
+    synthesized.template.resourceCountIs('AWS::IAM::Policy', 5);
   });
 
   it('grants no SSM action but the three, each mutating one in exactly one role, never ssm:* and never on a * resource', () => {
     const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy'));
-    const ssmActionsByRole = policies.map((policy) => ({
-      roles: policy.Properties.Roles as unknown[],
-      actions: (policy.Properties.PolicyDocument.Statement as Statement[])
-        .flatMap((statement) => asArray(statement.Action))
-        .filter((action) => action.toLowerCase().startsWith('ssm'))
-        .sort(),
-    }));
+    const ssmActionsByRole = policies
+      .map((policy) => ({
+        roles: policy.Properties.Roles as unknown[],
+        actions: (policy.Properties.PolicyDocument.Statement as Statement[])
+          .flatMap((statement) => asArray(statement.Action))
+          .filter((action) => action.toLowerCase().startsWith('ssm'))
+          .sort(),
+      }))
+      .filter(({ actions }) => actions.length > 0);
     expect(
       ssmActionsByRole.sort((a, b) => JSON.stringify(a.roles).localeCompare(JSON.stringify(b.roles))),
     ).toEqual(
@@ -486,15 +576,32 @@ describe('IAM', () => {
     expect(secretStatements).toEqual([secretRead(), secretRead(), secretRead(), secretRead()]);
   });
 
-  it('lets only the notifier touch the state table, and only its items', () => {
-    const dynamoStatements = allStatements().filter((statement) =>
-      asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
+  it("lets only the notifier and the signal role touch the state table's items, the signal role only slack# items", () => {
+    const dynamoStatementsByRole = Object.values(
+      synthesized.template.findResources('AWS::IAM::Policy'),
+    ).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[])
+        .filter((statement) => asArray(statement.Action).some((action) => action.startsWith('dynamodb:')))
+        .map((statement) => ({ roles: policy.Properties.Roles as unknown[], statement })),
     );
-    expect(dynamoStatements).toEqual([
+    const table = { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] };
+    expect(dynamoStatementsByRole).toEqual([
       {
-        Effect: 'Allow',
-        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
+        roles: [{ Ref: logicalId(webhook.signalRole) }],
+        statement: {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: table,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*'] } },
+        },
+      },
+      {
+        roles: [{ Ref: logicalId(webhook.notifier.role) }],
+        statement: {
+          Effect: 'Allow',
+          Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Resource: table,
+        },
       },
     ]);
   });
@@ -635,46 +742,51 @@ describe('notifier', () => {
     ).toEqual([{ Protocol: 'lambda', TopicArn: topicRef, Endpoint: notifierArn }]);
   });
 
-  it('is reached through two EventBridge rules: waiting executions and aws:approve steps, retried for up to 6 hours', () => {
-    const rules = synthesized.template.findResources('AWS::Events::Rule');
+  it('is reached through one EventBridge rule per pattern of NOTIFIER_EVENT_PATTERNS, retried for up to 6 hours', () => {
     const target = {
       Arn: { 'Fn::GetAtt': [logicalId(webhook.notifier.function.function), 'Arn'] },
       Id: 'Target0',
       RetryPolicy: { MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 20 },
     };
-    expect(rules).toEqual({
-      [logicalId(webhook.notifier.waitingExecutionRule)]: {
-        Type: 'AWS::Events::Rule',
-        Properties: {
-          Description:
-            'ssm-approval-webhook: an SSM Automation execution waits (for an approval, among others)',
-          EventPattern: {
-            source: ['aws.ssm'],
-            'detail-type': ['EC2 Automation Execution Status-change Notification'],
-            detail: { Status: ['Waiting'] },
+    expect(webhook.notifier.eventRules.map((rule) => rule.node.id)).toEqual([
+      'WaitingExecutionRule',
+      'ApproveStepRule',
+      'FinishedExecutionRule',
+    ]);
+    expect(webhook.notifier.eventRules).toHaveLength(NOTIFIER_EVENT_PATTERNS.length);
+    const rules = synthesized.template.findResources('AWS::Events::Rule');
+    expect(rules).toEqual(
+      Object.fromEntries(
+        webhook.notifier.eventRules.map((rule, index) => [
+          logicalId(rule),
+          {
+            Type: 'AWS::Events::Rule',
+            Properties: {
+              Description: expect.stringMatching(/^ssm-approval-webhook notifier: EC2 Automation /),
+              EventPattern: NOTIFIER_EVENT_PATTERNS[index],
+              State: 'ENABLED',
+              Targets: [target],
+            },
           },
-          State: 'ENABLED',
-          Targets: [target],
-        },
-      },
-      [logicalId(webhook.notifier.approveStepRule)]: {
-        Type: 'AWS::Events::Rule',
-        Properties: {
-          Description:
-            'ssm-approval-webhook: an aws:approve step of an SSM Automation execution changed status',
-          EventPattern: {
-            source: ['aws.ssm'],
-            'detail-type': ['EC2 Automation Step Status-change Notification'],
-            detail: { Action: ['aws:approve'] },
-          },
-          State: 'ENABLED',
-          Targets: [target],
-        },
-      },
-    });
+        ]),
+      ),
+    );
+    // The first two keep the logical ids they had before patterns were added.
+    expect(Object.keys(rules)).toEqual(
+      expect.arrayContaining([
+        'WebhookNotifierWaitingExecutionRule37FDAEA1',
+        'WebhookNotifierApproveStepRule948F3CE3',
+      ]),
+    );
+    expect(rules[logicalId(webhook.notifier.eventRules[0] as IConstruct)]?.Properties.Description).toBe(
+      'ssm-approval-webhook notifier: EC2 Automation Execution Status-change Notification, Status Waiting',
+    );
+    expect(rules[logicalId(webhook.notifier.eventRules[1] as IConstruct)]?.Properties.Description).toBe(
+      'ssm-approval-webhook notifier: EC2 Automation Step Status-change Notification, Action aws:approve',
+    );
   });
 
-  it('may be invoked by its topic and its two rules only', () => {
+  it('may be invoked by its topic and its rules only', () => {
     const notifierArn = { 'Fn::GetAtt': [logicalId(webhook.notifier.function.function), 'Arn'] };
     const permissions = Object.values(synthesized.template.findResources('AWS::Lambda::Permission'))
       .map((permission) => permission.Properties)
@@ -687,22 +799,93 @@ describe('notifier', () => {
           Principal: 'sns.amazonaws.com',
           SourceArn: { Ref: logicalId(webhook.notifier.topic) },
         },
-        {
+        ...webhook.notifier.eventRules.map((rule) => ({
           Action: 'lambda:InvokeFunction',
           FunctionName: notifierArn,
           Principal: 'events.amazonaws.com',
-          SourceArn: { 'Fn::GetAtt': [logicalId(webhook.notifier.waitingExecutionRule), 'Arn'] },
-        },
-        {
-          Action: 'lambda:InvokeFunction',
-          FunctionName: notifierArn,
-          Principal: 'events.amazonaws.com',
-          SourceArn: { 'Fn::GetAtt': [logicalId(webhook.notifier.approveStepRule), 'Arn'] },
-        },
+          SourceArn: { 'Fn::GetAtt': [logicalId(rule), 'Arn'] },
+        })),
       ]),
     );
-    expect(permissions).toHaveLength(3);
-    synthesized.template.resourceCountIs('AWS::Lambda::Permission', ROUTES.length + 3);
+    expect(permissions).toHaveLength(1 + NOTIFIER_EVENT_PATTERNS.length);
+    synthesized.template.resourceCountIs(
+      'AWS::Lambda::Permission',
+      ROUTES.length + 1 + NOTIFIER_EVENT_PATTERNS.length,
+    );
+  });
+});
+
+describe('Slack function', () => {
+  it('serves POST /slack/interactions through a payload 2.0 proxy integration', () => {
+    const route = Object.values(
+      synthesized.template.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: 'POST /slack/interactions' },
+      }),
+    );
+    expect(route).toHaveLength(1);
+    const target = route[0]?.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+    expect(target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: expect.any(String) }]] });
+    expect(resources(synthesized.template)[target['Fn::Join'][1][1].Ref]).toEqual({
+      Type: 'AWS::ApiGatewayV2::Integration',
+      Properties: {
+        ApiId: { Ref: logicalId(webhook.httpApi) },
+        IntegrationType: 'AWS_PROXY',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(webhook.slackFunction.function), 'Arn'] },
+        PayloadFormatVersion: '2.0',
+      },
+    });
+    expect(FUNCTION_ENTRIES.slack).toEqual({ entry: 'lambda/handlers/slack.ts', handler: 'handler' });
+  });
+
+  it("runs on nodejs24.x/arm64, 256 MB, 10 s, as the signal role, with its own log group and the notifier's configuration", () => {
+    const slack = webhook.slackFunction;
+    const resource = resources(synthesized.template)[logicalId(slack.function)];
+    const notifierVariables = resources(synthesized.template)[logicalId(webhook.notifier.function.function)]
+      ?.Properties?.Environment as { Variables: Record<string, unknown> };
+    expect(resource?.Properties).toEqual({
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 10,
+      Code: expect.any(Object),
+      Description: 'Approve or reject an SSM Automation execution from a Slack button',
+      Role: { 'Fn::GetAtt': [logicalId(webhook.signalRole), 'Arn'] },
+      LoggingConfig: { LogGroup: { Ref: logicalId(slack.logGroup) } },
+      Environment: {
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+          APP_SECRET_ARN: { Ref: logicalId(webhook.secret) },
+          NODE_OPTIONS: '--enable-source-maps',
+          // The very value the notifier gets: the routing rules say who may decide from Slack.
+          NOTIFIER_CONFIG: notifierVariables.Variables.NOTIFIER_CONFIG,
+          STATE_TABLE_NAME: { Ref: logicalId(webhook.stateTable) },
+        },
+      },
+    });
+    expect(resource?.DependsOn).toEqual(
+      expect.arrayContaining([
+        logicalId(webhook.signalRole),
+        expect.stringMatching(/SignalFunctionRoleDefaultPolicy/),
+      ]),
+    );
+    expect(webhook.slackFunction.function.timeout?.toSeconds()).toBeLessThan(30);
+  });
+
+  it('never retries its asynchronous invocations (the hand-off of a decision), and drops them after 15 minutes', () => {
+    expect(SLACK_FUNCTION_DEFAULTS.asyncRetryAttempts).toBe(0);
+    expect(Object.values(synthesized.template.findResources('AWS::Lambda::EventInvokeConfig'))).toEqual([
+      {
+        Type: 'AWS::Lambda::EventInvokeConfig',
+        Properties: {
+          FunctionName: { Ref: logicalId(webhook.slackFunction.function) },
+          Qualifier: '$LATEST',
+          MaximumRetryAttempts: 0,
+          MaximumEventAgeInSeconds: 900,
+        },
+      },
+    ]);
   });
 });
 
@@ -816,13 +999,11 @@ describe('secret', () => {
     expect(json).not.toMatch(/\{\{resolve:secretsmanager/);
     const base = ['APP_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
     const functions = synthesized.template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(4);
+    expect(Object.keys(functions)).toHaveLength(5);
+    const configured = [webhook.notifier.function.function, webhook.slackFunction.function].map(logicalId);
     for (const [id, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
-      const expected =
-        id === logicalId(webhook.notifier.function.function)
-          ? [...base, 'NOTIFIER_CONFIG', 'STATE_TABLE_NAME']
-          : base;
+      const expected = configured.includes(id) ? [...base, 'NOTIFIER_CONFIG', 'STATE_TABLE_NAME'] : base;
       expect(Object.keys(variables).sort()).toEqual(expected.sort());
       // The only variable that refers to the secret is a Ref, which resolves to its ARN.
       expect(variables.APP_SECRET_ARN).toEqual({ Ref: logicalId(webhook.secret) });
@@ -831,7 +1012,7 @@ describe('secret', () => {
 });
 
 describe('outputs', () => {
-  it('outputs the API URL, both role ARNs, the notification topic ARN and the secret ARN (not its value)', () => {
+  it('outputs the API URL, the Slack interactivity URL, both role ARNs, the notification topic ARN and the secret ARN (not its value)', () => {
     const outputs = synthesized.template.toJSON().Outputs as Record<
       string,
       { Value: unknown; Description: string }
@@ -841,8 +1022,27 @@ describe('outputs', () => {
       'NotificationTopicArn',
       'SecretArn',
       'SignalRoleArn',
+      'SlackInteractionsUrl',
       'StopRoleArn',
     ]);
+    expect(outputs.SlackInteractionsUrl).toEqual({
+      Description:
+        "Slack app's interactivity Request URL (settings.interactivity.request_url in docs/slack-app-manifest.yaml)",
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'https://',
+            { Ref: logicalId(webhook.httpApi) },
+            '.execute-api.',
+            { Ref: 'AWS::Region' },
+            '.',
+            { Ref: 'AWS::URLSuffix' },
+            '/slack/interactions',
+          ],
+        ],
+      },
+    });
     // For AWS::SNS::Topic, Ref is the ARN.
     expect(outputs.NotificationTopicArn).toEqual({
       Description: 'Put this ARN into the NotificationArn of your aws:approve steps',
@@ -890,6 +1090,7 @@ describe('cdk-nag AwsSolutions', () => {
         `${base}/SignalFunction/Function AwsSolutions-L1`,
         `${base}/StopFunction/Function AwsSolutions-L1`,
         `${base}/ConfirmFunction/Function AwsSolutions-L1`,
+        `${base}/SlackFunction/Function AwsSolutions-L1`,
         `${base}/Notifier/Function/Function AwsSolutions-L1`,
         ...ROUTES.map(
           (route) => `${base}/Api/${route.method}${route.path.replaceAll('/', '--')} AwsSolutions-APIG4`,

@@ -66,9 +66,9 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
     });
   });
 
-  it('applies the retention and removal policy to all five log groups', () => {
+  it('applies the retention and removal policy to all six log groups', () => {
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(5);
+    expect(logGroups).toHaveLength(6);
     for (const logGroup of logGroups) {
       expect(logGroup).toEqual({
         Type: 'AWS::Logs::LogGroup',
@@ -141,9 +141,10 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
     ]);
   });
 
-  it('passes the log level to every function, the notifier included', () => {
+  it('passes the log level to every function, the notifier and the Slack function included', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions.map((fn) => fn.Properties.Environment.Variables.POWERTOOLS_LOG_LEVEL)).toEqual([
+      'DEBUG',
       'DEBUG',
       'DEBUG',
       'DEBUG',
@@ -200,6 +201,7 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
             Action: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
             Resource: AUTOMATION_EXECUTIONS_ARN,
           },
+          { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
         ],
       },
     });
@@ -213,6 +215,65 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
 
   it('leaves nothing for cdk-nag AwsSolutions to report (its acknowledgments travel with the construct)', () => {
     expect(nagViolations).toEqual([]);
+  });
+});
+
+describe('ApprovalWebhook with Slack and Teams routing', () => {
+  let template: Template;
+  let webhook: ApprovalWebhook;
+  let stack: Stack;
+
+  beforeAll(() => {
+    const app = new App({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING_CONTEXT } });
+    stack = new Stack(app, 'Host', { env: { account: '111111111111', region: 'eu-west-1' } });
+    webhook = new ApprovalWebhook(stack, 'Approvals', {
+      notifications: {
+        rules: [
+          {
+            runbooks: ['Deploy-*'],
+            slack: {
+              channels: ['C0123DEPLOYS'],
+              approvers: { users: ['U0123ALICE'], userGroups: ['S0123SRE'] },
+              approve: 'with-comment',
+            },
+            teams: ['change-advisory'],
+          },
+        ],
+        defaultRule: { slack: { channels: ['C0123OPS'], approvers: { users: ['U0123BOB'] } } },
+      },
+    });
+    template = Template.fromStack(stack);
+  });
+
+  const variablesOf = (fn: { node: { defaultChild?: unknown } }): Record<string, unknown> =>
+    template.findResources('AWS::Lambda::Function')[stack.getLogicalId(fn.node.defaultChild as CfnElement)]
+      ?.Properties.Environment.Variables;
+
+  it('passes the slack and teams recipients through to the notifier and the Slack function alike', () => {
+    const notifierConfig = variablesOf(webhook.notifier.function.function).NOTIFIER_CONFIG as {
+      'Fn::Join': [string, unknown[]];
+    };
+    expect(notifierConfig['Fn::Join'][1].at(-1)).toBe(
+      '","webhooks":{},"rules":[{"runbooks":["Deploy-*"],"slack":{"channels":["C0123DEPLOYS"],' +
+        '"approvers":{"users":["U0123ALICE"],"userGroups":["S0123SRE"]},"approve":"with-comment"},' +
+        '"teams":["change-advisory"]}],"defaultRule":{"slack":{"channels":["C0123OPS"],' +
+        '"approvers":{"users":["U0123BOB"]}}},"maxLinkTtlSeconds":604800}',
+    );
+    expect(variablesOf(webhook.slackFunction.function).NOTIFIER_CONFIG).toEqual(notifierConfig);
+    expect(variablesOf(webhook.slackFunction.function).STATE_TABLE_NAME).toEqual(
+      variablesOf(webhook.notifier.function.function).STATE_TABLE_NAME,
+    );
+  });
+
+  it('refuses a Slack rule without approvers before it builds anything, naming the property', () => {
+    expect(
+      () =>
+        new ApprovalWebhook(new Stack(new App(), 'S'), 'W', {
+          notifications: {
+            rules: [{ runbooks: ['Deploy-*'], slack: { channels: ['C0123DEPLOYS'] } as never }],
+          },
+        }),
+    ).toThrow(/^notifications: "rules\[0\]\.slack/);
   });
 });
 
