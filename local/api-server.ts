@@ -9,6 +9,13 @@
  *   `{"message":"Service Unavailable"}`;
  * - no route: 404 `{"message":"Not Found"}`; a body over 10 MB: 413 `{"message":"Request Entity Too Large"}`.
  * Every answer carries API Gateway's `apigw-requestid` header, the event's `requestContext.requestId`.
+ *
+ * Local-only pages (`localPages`, GET) and routes (`localRoutes`, any method: the Slack channel page's
+ * buttons) are answered before API routing, without that header: they are not API Gateway's.
+ *
+ * The server listens before the functions start, so that their environments may name its URL (the
+ * notifier configuration the Slack function reads holds the API's URL for its links); a request that
+ * arrives meanwhile waits for them.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +29,7 @@ import {
   startFunctionPool,
 } from './function-pool';
 import { readBody } from './read-body';
+import { headersOf, type LocalRoute } from './slack/local-route';
 
 /** A page that exists only under `npm start` (e.g. the local mailbox), answered from its query string. */
 export type LocalPage = (query: URLSearchParams) => {
@@ -30,19 +38,28 @@ export type LocalPage = (query: URLSearchParams) => {
   body: string;
 };
 
+/** Each function's environment, by function name. */
+export type FunctionEnvironments = Readonly<Record<FunctionName, Readonly<Record<string, string>>>>;
+
 export interface LocalApiOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
   /**
    * Each function's environment (its credentials stand for its IAM role). Every function runs the module
-   * named in FUNCTION_ENTRIES in worker threads of its own, with exactly this environment.
+   * named in FUNCTION_ENTRIES in worker threads of its own, with exactly this environment. Given as a
+   * function, it is called with the API's URL once the server listens (port 0 is only known then).
    */
-  readonly functionEnvironments: Readonly<Record<FunctionName, Readonly<Record<string, string>>>>;
+  readonly functionEnvironments: FunctionEnvironments | ((apiUrl: string) => FunctionEnvironments);
   /** API Gateway's own limit on an HTTP API request body. */
   readonly maxBodyBytes?: number;
   /** Local-only pages by path (`/_local/mailbox`): a GET to one, with any query, is answered before API routing. */
   readonly localPages?: Readonly<Record<string, LocalPage>>;
+  /**
+   * Local-only routes by exact path (`/_local/slack/click`): a request to one, with any method and query, is
+   * answered before API routing (and before `localPages`), with the body the server already read.
+   */
+  readonly localRoutes?: Readonly<Record<string, LocalRoute>>;
   /**
    * Instances each function runs at once, at most; see FunctionPoolOptions.maxInstances.
    * @default DEFAULT_MAX_INSTANCES
@@ -68,6 +85,11 @@ export interface LocalApi {
   readonly server: Server;
   /** Each function's pool (tests read their stats). */
   readonly functions: Readonly<Record<FunctionName, FunctionPool>>;
+  /**
+   * Invokes a function with any event, not only an API Gateway one (the local Lambda Invoke API uses this
+   * for the Slack function's asynchronous invocation of itself); resolves with its result.
+   */
+  invoke(functionName: FunctionName, event: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -123,14 +145,18 @@ const withinIntegrationTimeout = async <T>(
   }
 };
 
-export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
+/** Starts every function's pool; if one cannot start, stops those that did and rejects with its error. */
+const startFunctions = async (
+  options: LocalApiOptions,
+  environments: FunctionEnvironments,
+): Promise<Record<FunctionName, FunctionPool>> => {
   const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
   const started = await Promise.allSettled(
     names.map((name) =>
       startFunctionPool({
         functionName: `local-${name}`,
         code: options.functionCode?.[name] ?? FUNCTION_ENTRIES[name],
-        environment: options.functionEnvironments[name],
+        environment: environments[name],
         timeoutMs: options.functionTimeoutMs ?? FUNCTION_TIMEOUT_MS,
         ...(options.maxInstancesPerFunction === undefined
           ? {}
@@ -145,11 +171,21 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.close() : 0)));
     throw failed.reason;
   }
-  const functions = Object.fromEntries(
+  return Object.fromEntries(
     names.map((name, i) => [name, (started[i] as PromiseFulfilledResult<FunctionPool>).value]),
   ) as Record<FunctionName, FunctionPool>;
+};
+
+export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
   const limit = options.maxBodyBytes ?? TEN_MEGABYTES;
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const pages = options.localPages ?? {};
+  const routes = options.localRoutes ?? {};
+  // Settled once the functions run (or failed to start, when no request is answered anyway).
+  let functionsStarted: (functions: Record<FunctionName, FunctionPool>) => void = () => undefined;
+  const functionsReady = new Promise<Record<FunctionName, FunctionPool>>((resolve) => {
+    functionsStarted = resolve;
+  });
 
   const server = createServer((request, response) => {
     const requestId = apiGatewayRequestId();
@@ -158,7 +194,17 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       const body = await readBody(request, limit);
       if (body === undefined) return gatewayError(response, 413, 'Request Entity Too Large');
       const { pathname, searchParams } = new URL(request.url ?? '/', 'http://localhost');
-      const pages = options.localPages ?? {};
+      if (Object.hasOwn(routes, pathname)) {
+        const answer = await (routes[pathname] as LocalRoute)({
+          method: request.method ?? 'GET',
+          path: pathname,
+          query: searchParams,
+          headers: headersOf(request),
+          body,
+        });
+        response.removeHeader('apigw-requestid'); // not API Gateway's route
+        return send(response, answer.status, answer.headers, answer.body);
+      }
       if (request.method === 'GET' && Object.hasOwn(pages, pathname)) {
         const answer = (pages[pathname] as LocalPage)(searchParams);
         response.removeHeader('apigw-requestid'); // not API Gateway's page
@@ -176,6 +222,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         port: request.socket.localPort ?? 80,
       });
       if (!routed) return gatewayError(response, 404, 'Not Found');
+      const functions = await functionsReady;
       const result = await withinIntegrationTimeout(
         functions[routed.route.functionName].invoke(routed.event),
         integrationTimeoutMs,
@@ -188,24 +235,40 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       if (!response.headersSent) gatewayError(response, 500, 'Internal Server Error');
     });
   });
+  const closeServer = () =>
+    new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => resolve());
-  }).catch(async (error: unknown) => {
-    await Promise.all(Object.values(functions).map((fn) => fn.close()));
-    throw error;
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address}:${port}`;
+  let functions: Record<FunctionName, FunctionPool>;
+  try {
+    const environments =
+      typeof options.functionEnvironments === 'function'
+        ? options.functionEnvironments(url)
+        : options.functionEnvironments;
+    functions = await startFunctions(options, environments);
+  } catch (error) {
+    await closeServer();
+    throw error;
+  }
+  functionsStarted(functions);
   return {
-    url: `http://${address}:${port}`,
+    url,
     server,
     functions,
+    invoke: (name, event) => functions[name].invoke(event),
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      await closeServer();
       await Promise.all(Object.values(functions).map((fn) => fn.close()));
     },
   };

@@ -1,10 +1,13 @@
 /**
  * The whole webhook on one machine: the SSM Automation simulator (or real SSM), the local API running
  * each Lambda function in a worker with its own credentials, the notifier fed by the simulator's SNS and
- * EventBridge events, a DynamoDB-compatible server (dynalite) for its idempotency records, a local SES v2
- * endpoint whose mailbox the local API serves, the local secret store, and a demo execution waiting at its
- * approval step. `npm start` and the end-to-end tests both start it through here.
+ * EventBridge events, a DynamoDB-compatible server (dynalite) for its state table, a local SES v2
+ * endpoint whose mailbox the local API serves, a local Slack (Web API and channel page) and a local Teams
+ * workflow webhook (and its page), a local Lambda Invoke API (the Slack function hands each decision to
+ * itself through it), the local secret store, and a demo execution waiting at its approval step.
+ * `npm start` and the end-to-end tests both start it through here.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
@@ -13,21 +16,34 @@ import { signLinkToken } from '../lambda/auth/link-token';
 import {
   API_ACTIONS,
   apiClientNames,
+  type SecretDocument,
   validateSecretDocument,
   withApiClient,
   withoutApiClient,
+  withSlackCredentials,
+  withTeamsWebhookUrl,
 } from '../lambda/auth/secret-document';
-import type { NotifierConfig } from '../lambda/notify/config';
+import { NOTIFIER_CONFIG_ENV, type NotifierConfig } from '../lambda/notify/config';
 import { matchesPattern, NOTIFIER_EVENT_PATTERNS } from '../lambda/notify/event-patterns';
 import { STATE_TABLE_ENV } from '../lambda/notify/state-table';
-import type { FunctionName } from '../lambda/routes';
-import { startLocalApi } from './api-server';
+import { FUNCTION_ENTRIES, type FunctionName } from '../lambda/routes';
+import { type FunctionEnvironments, type LocalApi, startLocalApi } from './api-server';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb/server';
+import { type LocalLambda, startLocalLambda } from './lambda/server';
 import { type LocalNotifier, startLocalNotifier } from './notifier-host';
 import { readSecretFile, updateSecretDocument } from './secret-store';
 import { MAILBOX_PATH, mailboxPages } from './ses/mailbox-page';
 import { type LocalSes, startLocalSes } from './ses/server';
 import { DEFAULT_LOCAL_PRINCIPALS, LOCAL_ACCOUNT_ID, type Simulator, startSimulator } from './simulator';
+import { SLACK_PAGE_PATH, slackRoutes } from './slack/page';
+import {
+  type LocalSlack,
+  type SlackChannel,
+  type SlackTeam,
+  type SlackUser,
+  startLocalSlack,
+} from './slack/server';
+import { type LocalTeams, startLocalTeams, TEAMS_PAGE_PATH, teamsPages } from './slack/teams';
 
 export const LOCAL_REGION = 'us-east-1';
 export const DEMO_RUNBOOK = 'Demo-ApproveChange';
@@ -39,11 +55,16 @@ const credentialsOf = (accessKeyId: keyof typeof DEFAULT_LOCAL_PRINCIPALS & stri
   secretAccessKey: DEFAULT_LOCAL_PRINCIPALS[accessKeyId]?.secretAccessKey ?? '',
 });
 
+/** The signal role's local credentials: the signal and Slack functions run as it. */
+const SIGNAL_ROLE_CREDENTIALS = credentialsOf('AKIALOCALWEBHOOKSIGN');
+
 /** Simulator credentials of each function: the local stand-ins for the stack's roles. */
 const FUNCTION_CREDENTIALS: Readonly<Record<FunctionName, ReturnType<typeof credentialsOf> | undefined>> = {
-  signal: credentialsOf('AKIALOCALWEBHOOKSIGN'),
+  signal: SIGNAL_ROLE_CREDENTIALS,
   stop: credentialsOf('AKIALOCALWEBHOOKSTOP'),
   confirm: credentialsOf('AKIALOCALWEBHOOKCONF'), // reads executions only, as in the stack
+  // Runs as the signal role, as in the stack: SSM takes Approve only from a principal in Approvers.
+  slack: SIGNAL_ROLE_CREDENTIALS,
 };
 
 /** The notifier's simulator credentials: GetAutomationExecution only, as its role in the stack. */
@@ -55,6 +76,32 @@ export const LOCAL_SIGNAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/ssm-
 export const LOCAL_EMAIL_FROM = 'approvals@webhook.localhost';
 
 export const OPERATOR_CREDENTIALS = credentialsOf('AKIALOCALOPERATOR001');
+
+/** The local Slack workspace: one team, one approvals channel, one person who may decide and one who may not. */
+export const LOCAL_SLACK_TEAM: SlackTeam = {
+  id: 'T0LOCALTEAM',
+  domain: 'local-workspace',
+  name: 'Local workspace',
+};
+export const LOCAL_SLACK_CHANNEL: SlackChannel = { id: 'C0LOCALAPPROVALS', name: 'approvals' };
+/** The Slack user the local routing lists as an approver. */
+export const LOCAL_SLACK_APPROVER: SlackUser = {
+  id: 'U0LOCALALICE',
+  name: 'alice',
+  realName: 'Alice',
+  email: 'alice@example.com',
+};
+/** A member of the channel who is not an approver: his presses change nothing. */
+export const LOCAL_SLACK_BYSTANDER: SlackUser = {
+  id: 'U0LOCALBOB',
+  name: 'bob',
+  realName: 'Bob',
+  email: 'bob@example.com',
+};
+/** The Teams workflow webhook the local routing posts to; its URL is stored as `teamsWebhookUrl.change-room`. */
+export const LOCAL_TEAMS_WEBHOOK = 'change-room';
+/** The function name the Slack function invokes itself by (AWS_LAMBDA_FUNCTION_NAME). */
+const SLACK_FUNCTION: FunctionName = 'slack';
 
 export interface LocalStackOptions {
   readonly host?: string;
@@ -106,6 +153,18 @@ export interface LocalStack {
   readonly ses?: LocalSes;
   /** The notifier worker (simulator only). */
   readonly notifier?: LocalNotifier;
+  /** The local Slack Web API, whose messages the Slack page shows (simulator only). */
+  readonly slack?: LocalSlack;
+  /** The local Slack channel page (simulator only). */
+  readonly slackUrl?: string;
+  /** The Slack users of the local workspace: `approver` may decide, `bystander` may not (simulator only). */
+  readonly slackUsers?: { readonly approver: SlackUser; readonly bystander: SlackUser };
+  /** The local Teams workflow webhook (simulator only). */
+  readonly teams?: LocalTeams;
+  /** The page of the cards posted to it (simulator only). */
+  readonly teamsUrl?: string;
+  /** The local Lambda Invoke API, through which the Slack function invokes itself (simulator only). */
+  readonly lambda?: LocalLambda;
   close(): Promise<void>;
 }
 
@@ -146,20 +205,64 @@ const simulatorEnvironment = (options: LocalStackOptions, simulatorUrl: string, 
   };
 };
 
-/** The notifier's configuration: every runbook's gates go to the local recipients by e-mail. */
+/**
+ * The notifier's configuration (the Slack function reads the same): every runbook's gates go to the local
+ * recipients by e-mail, to the local Slack's #approvals (where only alice may decide) and to the local
+ * Teams webhook `change-room`.
+ */
 export const localNotifierConfig = (apiUrl: string, recipients: readonly string[]): NotifierConfig => ({
   apiUrl,
   signalRoleArn: LOCAL_SIGNAL_ROLE_ARN,
   email: { from: LOCAL_EMAIL_FROM },
   webhooks: {},
   rules: [],
-  defaultRule: { email: [...recipients] },
+  defaultRule: {
+    email: [...recipients],
+    slack: {
+      channels: [LOCAL_SLACK_CHANNEL.id],
+      approvers: { users: [LOCAL_SLACK_APPROVER.id] },
+      approve: 'at-once',
+    },
+    teams: [LOCAL_TEAMS_WEBHOOK],
+  },
   maxLinkTtlSeconds: 7 * 24 * 3600,
+});
+
+/** The local services the simulator-backed functions reach through the SDK's own endpoint settings. */
+interface LocalServices {
+  readonly simulator: Simulator;
+  readonly dynamo: LocalDynamo;
+  readonly ses: LocalSes;
+  readonly slack: LocalSlack;
+  readonly lambda: LocalLambda;
+}
+
+const notifierConfigJson = (options: LocalStackOptions, apiUrl: string): string =>
+  JSON.stringify(localNotifierConfig(apiUrl, options.notify ?? [options.approver ?? DEFAULT_APPROVER]));
+
+/**
+ * The Slack function's environment: the signal role's credentials, the state table (its posted messages),
+ * the local Slack and the local Lambda Invoke API (it invokes itself, by its own name, to carry out a
+ * decision after answering Slack), and the notifier's configuration (who may decide which gate).
+ */
+const slackEnvironment = (
+  options: LocalStackOptions,
+  services: LocalServices,
+  apiUrl: string,
+): Record<string, string> => ({
+  ...simulatorEnvironment(options, services.simulator.url, SLACK_FUNCTION),
+  SLACK_API_URL: services.slack.apiUrl,
+  AWS_ENDPOINT_URL_DYNAMODB: services.dynamo.url,
+  [STATE_TABLE_ENV]: services.dynamo.tableName,
+  AWS_ENDPOINT_URL_LAMBDA: services.lambda.url,
+  AWS_LAMBDA_FUNCTION_NAME: SLACK_FUNCTION,
+  [NOTIFIER_CONFIG_ENV]: notifierConfigJson(options, apiUrl),
 });
 
 const notifierEnvironment = (
   options: LocalStackOptions,
-  services: { simulator: Simulator; dynamo: LocalDynamo; ses: LocalSes; apiUrl: string },
+  services: LocalServices,
+  apiUrl: string,
 ): Record<string, string> => ({
   ...simulatorEnvironment(options, services.simulator.url, 'confirm'),
   AWS_ACCESS_KEY_ID: NOTIFIER_CREDENTIALS.accessKeyId,
@@ -167,33 +270,66 @@ const notifierEnvironment = (
   AWS_ENDPOINT_URL_DYNAMODB: services.dynamo.url,
   AWS_ENDPOINT_URL_SESV2: services.ses.url,
   [STATE_TABLE_ENV]: services.dynamo.tableName,
-  NOTIFIER_CONFIG: JSON.stringify(
-    localNotifierConfig(services.apiUrl, options.notify ?? [options.approver ?? DEFAULT_APPROVER]),
-  ),
+  SLACK_API_URL: services.slack.apiUrl,
+  [NOTIFIER_CONFIG_ENV]: notifierConfigJson(options, apiUrl),
 });
 
 /** The developer's own client may do everything the API offers, so that every printed example works. */
 export const LOCAL_API_SCOPE = { actions: [...API_ACTIONS], runbooks: ['*'] };
 
+const updateSecretFile = (secretFile: string, change: (document: SecretDocument) => SecretDocument) =>
+  updateSecretDocument({ kind: 'file', path: secretFile }, change, {
+    secretsManager: () => new SecretsManagerClient({}),
+  });
+
 /**
- * Replaces the `local-curl` client with a fresh one and returns its token (printed once, stored hashed):
- * one update of the secret file, so it cannot interleave with a `npm run token` running meanwhile.
+ * Replaces the `local-curl` client with a fresh one and returns its token (printed once, stored hashed),
+ * and stores the local Teams webhook's URL (its port changes with each start): one update of the secret
+ * file, so it cannot interleave with a `npm run token` running meanwhile.
  */
-const freshApiToken = async (secretFile: string): Promise<string> => {
+const freshApiToken = async (secretFile: string, teamsWebhookUrl?: string): Promise<string> => {
   const created = createApiToken(LOCAL_API_CLIENT);
   const entry = { ...created.entry, ...LOCAL_API_SCOPE };
-  await updateSecretDocument(
-    { kind: 'file', path: secretFile },
-    (document) =>
-      withApiClient(
-        apiClientNames(document).includes(LOCAL_API_CLIENT)
-          ? withoutApiClient(document, LOCAL_API_CLIENT)
-          : document,
-        entry,
-      ),
-    { secretsManager: () => new SecretsManagerClient({}) },
-  );
+  await updateSecretFile(secretFile, (document) => {
+    const withToken = withApiClient(
+      apiClientNames(document).includes(LOCAL_API_CLIENT)
+        ? withoutApiClient(document, LOCAL_API_CLIENT)
+        : document,
+      entry,
+    );
+    return teamsWebhookUrl === undefined
+      ? withToken
+      : withTeamsWebhookUrl(withToken, LOCAL_TEAMS_WEBHOOK, teamsWebhookUrl);
+  });
   return created.token;
+};
+
+/** A bot token as the local Slack issues it: `xoxb-local-` and 24 random hex digits. */
+const newLocalBotToken = (): string => `xoxb-local-${randomBytes(12).toString('hex')}`;
+/** A signing secret in Slack's own format: 32 hex digits. */
+const newLocalSigningSecret = (): string => randomBytes(16).toString('hex');
+
+/**
+ * The Slack app's credentials the local Slack and the product share: those in the secret store, or, on the
+ * first start, new ones stored there (so that later starts, and `npm run keys`, see the same).
+ */
+const localSlackCredentials = async (
+  secretFile: string,
+): Promise<{ readonly signingSecret: string; readonly botToken: string }> => {
+  const stored = validateSecretDocument(await readSecretFile(secretFile)).slack;
+  if (stored?.botToken !== undefined)
+    return { signingSecret: stored.signingSecret, botToken: stored.botToken };
+  const written = await updateSecretFile(secretFile, (document) => {
+    const current = validateSecretDocument(document).slack;
+    return current?.botToken !== undefined
+      ? document
+      : withSlackCredentials(document, {
+          signingSecret: current?.signingSecret ?? newLocalSigningSecret(),
+          botToken: newLocalBotToken(),
+        });
+  });
+  const slack = validateSecretDocument(written).slack;
+  return { signingSecret: slack?.signingSecret ?? '', botToken: slack?.botToken ?? '' };
 };
 
 export const signedLinks = async (
@@ -216,7 +352,8 @@ const DEFAULT_APPROVER = 'you@example.com';
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const host = options.host ?? '127.0.0.1';
   // Creates the store on the first start (one link key), before any function or the notifier reads it;
-  // an existing store is only read here. Its `local-curl` token is replaced last, once all started.
+  // an existing store is only read here (the first start adds the local Slack app's credentials). Its
+  // `local-curl` token is replaced once all started.
   await readSecretFile(options.secretFile);
   // The simulator's events reach the notifier once it runs (it needs the API's URL for its links).
   let notifier: LocalNotifier | undefined;
@@ -235,7 +372,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           if (NOTIFIER_EVENT_PATTERNS.some((pattern) => matchesPattern(event, pattern))) deliver(event);
         },
       });
-  // With real SSM nothing local emits events, so there is no notifier, mailbox or state table.
+  // With real SSM nothing local emits events, so there is no notifier, mailbox, state table or chat.
   const dynamo = simulator ? await startLocalDynamo({ host }) : undefined;
   const ses = simulator
     ? await startLocalSes({
@@ -244,31 +381,74 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         credentials: { [NOTIFIER_CREDENTIALS.accessKeyId]: NOTIFIER_CREDENTIALS.secretAccessKey },
       })
     : undefined;
-  const environments = Object.fromEntries(
-    (['signal', 'stop', 'confirm'] as const).map((name) => [
-      name,
-      simulator ? simulatorEnvironment(options, simulator.url, name) : realSsmEnvironment(options),
-    ]),
-  ) as Record<FunctionName, Record<string, string>>;
+  const slack = simulator
+    ? await startLocalSlack({
+        host,
+        ...(await localSlackCredentials(options.secretFile)),
+        team: LOCAL_SLACK_TEAM,
+        users: [LOCAL_SLACK_APPROVER, LOCAL_SLACK_BYSTANDER],
+        channels: [LOCAL_SLACK_CHANNEL],
+      })
+    : undefined;
+  const teams = simulator ? await startLocalTeams({ host }) : undefined;
+  // The functions start with the API, after this server: it finds them when a request comes.
+  let api: LocalApi | undefined;
+  const lambda = simulator
+    ? await startLocalLambda({
+        host,
+        // The signal role (the Slack function's) may invoke the Slack function, as in the stack.
+        callers: {
+          [SIGNAL_ROLE_CREDENTIALS.accessKeyId]: {
+            secretAccessKey: SIGNAL_ROLE_CREDENTIALS.secretAccessKey,
+            arn: DEFAULT_LOCAL_PRINCIPALS.AKIALOCALWEBHOOKSIGN?.arn ?? LOCAL_SIGNAL_ROLE_ARN,
+            mayInvoke: [SLACK_FUNCTION],
+          },
+        },
+        functions: (name) => {
+          const running = api;
+          return running && Object.hasOwn(FUNCTION_ENTRIES, name)
+            ? (event) => running.invoke(name as FunctionName, event)
+            : undefined;
+        },
+      })
+    : undefined;
+  const services: LocalServices | undefined =
+    simulator && dynamo && ses && slack && lambda ? { simulator, dynamo, ses, slack, lambda } : undefined;
+  const environments = (apiUrl: string): FunctionEnvironments =>
+    Object.fromEntries(
+      (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).map((name) => [
+        name,
+        !services
+          ? realSsmEnvironment(options)
+          : name === SLACK_FUNCTION
+            ? slackEnvironment(options, services, apiUrl)
+            : simulatorEnvironment(options, services.simulator.url, name),
+      ]),
+    ) as Record<FunctionName, Record<string, string>>;
 
   const closeServices = async () => {
     await simulator?.close();
     await dynamo?.close();
     await ses?.close();
+    await slack?.close();
+    await teams?.close();
+    await lambda?.close();
   };
-  const api = await startLocalApi({
+  api = await startLocalApi({
     host,
     port: options.apiPort,
     functionEnvironments: environments,
-    ...(ses ? { localPages: mailboxPages(ses) } : {}),
+    localPages: { ...(ses ? mailboxPages(ses) : {}), ...(teams ? teamsPages(teams) : {}) },
+    // The Slack page's routes, its GET included, so its buttons' notices show on the page.
+    ...(slack ? { localRoutes: slackRoutes(slack) } : {}),
   }).catch(async (error: unknown) => {
     await closeServices();
     throw error;
   });
-  if (simulator && dynamo && ses) {
-    notifier = await startLocalNotifier(
-      notifierEnvironment(options, { simulator, dynamo, ses, apiUrl: api.url }),
-    );
+  const apiUrl = api.url;
+  slack?.setInteractionsUrl(`${apiUrl}/slack/interactions`);
+  if (services) {
+    notifier = await startLocalNotifier(notifierEnvironment(options, services, apiUrl));
   }
 
   const operatorSsm = simulator
@@ -277,12 +457,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const close = async () => {
     operatorSsm?.destroy();
     await notifier?.close();
-    await api.close();
+    await api?.close();
     await closeServices();
   };
   let demo: DemoExecution | undefined;
   let apiToken: string;
   try {
+    // Once every port is bound: a start that fails before (say, a port in use) must not replace the token
+    // that a running instance printed. Before the demo: its gate's Teams card needs the webhook's URL.
+    apiToken = await freshApiToken(options.secretFile, teams?.webhookUrl(LOCAL_TEAMS_WEBHOOK));
     if (operatorSsm && options.demo !== false) {
       const startDemo = async () =>
         (await operatorSsm.send(new StartAutomationExecutionCommand({ DocumentName: DEMO_RUNBOOK })))
@@ -292,29 +475,35 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         executionId,
         links: await signedLinks(
           options.secretFile,
-          api.url,
+          apiUrl,
           executionId,
           options.approver ?? DEFAULT_APPROVER,
         ),
         apiExecutions: { approve: executionId, reject: await startDemo(), stop: await startDemo() },
       };
     }
-    // Last, once every port is bound: a start that fails before (say, a port in use) must not replace
-    // the token that a running instance printed.
-    apiToken = await freshApiToken(options.secretFile);
   } catch (error) {
     await close();
     throw error;
   }
 
   return {
-    apiUrl: api.url,
+    apiUrl,
     ...(simulator ? { simulatorUrl: simulator.url } : {}),
     apiToken,
     ...(demo ? { demo } : {}),
     ...(operatorSsm ? { operatorSsm } : {}),
     ...(ses ? { ses, mailboxUrl: `${api.url}${MAILBOX_PATH}` } : {}),
     ...(notifier ? { notifier } : {}),
+    ...(slack
+      ? {
+          slack,
+          slackUrl: `${apiUrl}${SLACK_PAGE_PATH}`,
+          slackUsers: { approver: LOCAL_SLACK_APPROVER, bystander: LOCAL_SLACK_BYSTANDER },
+        }
+      : {}),
+    ...(teams ? { teams, teamsUrl: `${apiUrl}${TEAMS_PAGE_PATH}` } : {}),
+    ...(lambda ? { lambda } : {}),
     close,
   };
 };

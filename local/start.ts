@@ -14,8 +14,9 @@ const HELP = `Usage: npm start [-- options]
 
 Runs the approval webhook locally: the same Lambda handlers behind a local HTTP API, talking to an
 embedded SSM Automation simulator that speaks SSM's real wire protocol. When a runbook reaches an
-approval step, the notifier e-mails the approver through a local SES endpoint; the e-mails appear in the
-local mailbox. Starts demo executions that wait at an approval step and prints where to look.
+approval step, the notifier e-mails the approver through a local SES endpoint (the e-mails appear in the
+local mailbox), posts to #approvals in a local Slack (its page has working buttons) and sends a card to a
+local Teams webhook. Starts demo executions that wait at an approval step and prints where to look.
 
 Options:
   --port N             local API port (default: $PORT or 3000)
@@ -43,6 +44,8 @@ const port = (value: string | undefined, fallback: number, name: string): number
   return parsed;
 };
 
+const slackUser = (user: { readonly name: string; readonly id: string }) => `${user.name} ${user.id}`;
+
 /** What `npm start` prints once everything runs: where each part is, and commands that work as printed. */
 export const banner = (stack: LocalStack): string => {
   const lines = [
@@ -53,6 +56,8 @@ export const banner = (stack: LocalStack): string => {
       ? `  Simulator: ${stack.simulatorUrl} (SSM Automation, wire-compatible)`
       : '  SSM:       real SSM',
     ...(stack.mailboxUrl ? [`  Mailbox:   ${stack.mailboxUrl}  (the notifier's e-mails)`] : []),
+    ...(stack.slackUrl ? [`  Slack:     ${stack.slackUrl}  (#approvals, with working buttons)`] : []),
+    ...(stack.teamsUrl ? [`  Teams:     ${stack.teamsUrl}  (the cards posted to change-room)`] : []),
   ];
   const demo = stack.demo;
   if (demo && stack.simulatorUrl) {
@@ -66,6 +71,12 @@ export const banner = (stack: LocalStack): string => {
       '',
       `Demo execution ${id} (runbook ${DEMO_RUNBOOK}) is Waiting at step ApproveChange.`,
       `Its approval e-mail is in the mailbox: open ${stack.mailboxUrl}`,
+      ...(stack.slackUrl && stack.slackUsers
+        ? [
+            `Its Slack message is in #approvals: open ${stack.slackUrl} and act as one of the two users there:`,
+            `  ${slackUser(stack.slackUsers.approver)} may approve; ${slackUser(stack.slackUsers.bystander)} may not.`,
+          ]
+        : []),
       '',
       'Or open a signed link made by hand (not bound to the step; a confirmation page, only its button acts):',
       `  approve: ${demo.links.approve}`,

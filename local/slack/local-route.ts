@@ -1,8 +1,8 @@
 /**
  * A local-only route that answers any method, for pages that take form posts (the Slack channel page's
- * buttons and modals). The local API's `localPages` answers GET only; `localRoutes` (to be added to
- * local/api-server.ts beside it) would call one of these with the request it already read, before API
- * routing. `localRouteListener` serves a table of them from a plain Node HTTP server (the tests).
+ * buttons and modals). The local API's `localPages` answers GET only; its `localRoutes` calls one of these
+ * with the request it already read, before API routing. `localRouteListener` serves a table of them from a
+ * plain Node HTTP server (the tests).
  */
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { readBody } from '../read-body';

@@ -286,6 +286,7 @@ beforeAll(async () => {
     signal: functionEnvironment(secretFile, proxy.url, 'AKIALOCALWEBHOOKSIGN'),
     stop: functionEnvironment(secretFile, proxy.url, 'AKIALOCALWEBHOOKSTOP'),
     confirm: functionEnvironment(secretFile, proxy.url, 'AKIALOCALWEBHOOKCONF'),
+    slack: functionEnvironment(secretFile, proxy.url, 'AKIALOCALWEBHOOKSIGN'),
   };
   api = await startLocalApi({ port: 0, functionEnvironments: environments });
   operator = new SSMClient({

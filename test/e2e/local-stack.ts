@@ -11,6 +11,13 @@ import {
 } from '@aws-sdk/client-ssm';
 import { type LocalStack, type LocalStackOptions, signedLinks, startLocalStack } from '../../local/runner';
 
+export interface ApproverDecision {
+  readonly Approver: string;
+  readonly Decision: 'Approve' | 'Reject';
+  readonly Comment?: string;
+  readonly ApprovalDecisionTime: string;
+}
+
 export interface E2E {
   readonly stack: LocalStack;
   readonly ssm: SSMClient;
@@ -21,6 +28,11 @@ export interface E2E {
   ): Promise<string>;
   status(executionId: string): Promise<string | undefined>;
   steps(executionId: string): Promise<{ name?: string; status?: string; id?: string }[]>;
+  /**
+   * The decisions recorded on an approval step (its `ApproverDecisions` output, one JSON object each in the
+   * simulator): who signalled, Approve or Reject, and the Comment SSM keeps.
+   */
+  decisions(executionId: string, stepName?: string): Promise<ApproverDecision[]>;
   post(
     path: string,
     init?: { json?: unknown; form?: Record<string, string>; token?: string | null },
@@ -64,6 +76,13 @@ export const startE2E = async (
         (await ssm.send(new DescribeAutomationStepExecutionsCommand({ AutomationExecutionId: executionId })))
           .StepExecutions ?? []
       ).map((step) => ({ name: step.StepName, status: step.StepStatus, id: step.StepExecutionId })),
+    decisions: async (executionId, stepName = 'ApproveChange') => {
+      const { StepExecutions: steps = [] } = await ssm.send(
+        new DescribeAutomationStepExecutionsCommand({ AutomationExecutionId: executionId }),
+      );
+      const step = steps.find((candidate) => candidate.StepName === stepName);
+      return (step?.Outputs?.ApproverDecisions ?? []).map((text) => JSON.parse(text) as ApproverDecision);
+    },
     post: (route, init = {}) => {
       const headers: Record<string, string> = {};
       if (init.token !== null) headers.authorization = `Bearer ${init.token ?? stack.apiToken}`;

@@ -8,6 +8,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { FunctionName } from '../../lambda/routes';
 import { type LocalApi, type LocalApiOptions, startLocalApi } from '../../local/api-server';
+import type { LocalRequest } from '../../local/slack/local-route';
 
 const EXECUTION = '3f1c6a52-9d7e-4a51-8f0e-2b8c1d0e4a77';
 const REQUEST_ID = /^[A-Za-z0-9_-]{15}=$/;
@@ -20,6 +21,7 @@ const start = (options: Partial<LocalApiOptions>): Promise<LocalApi> =>
       signal: ENVIRONMENT,
       stop: ENVIRONMENT,
       confirm: ENVIRONMENT,
+      slack: ENVIRONMENT,
     } satisfies Record<FunctionName, Record<string, string>>,
     functionCode: { signal: { entry: 'test/local/fixtures/echo-api.ts', handler: 'handler' } },
     ...options,
@@ -193,5 +195,110 @@ describe('by default, with one instance per function', () => {
 
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     expect(answers[1]?.ms).toBeGreaterThanOrEqual(250);
+  });
+});
+
+describe('local routes, the Slack route and invoking a function with any event', () => {
+  const ECHO_EVENT = { entry: 'test/local/fixtures/echo-event.ts', handler: 'handler' } as const;
+  const seen: LocalRequest[] = [];
+  let api: LocalApi;
+  let givenUrl: string | undefined;
+  beforeAll(async () => {
+    api = await start({
+      maxInstancesPerFunction: 1,
+      functionEnvironments: (apiUrl) => {
+        givenUrl = apiUrl;
+        return {
+          signal: ENVIRONMENT,
+          stop: ENVIRONMENT,
+          confirm: ENVIRONMENT,
+          slack: { ...ENVIRONMENT, ECHO_VALUE: `links point at ${apiUrl}` },
+        };
+      },
+      functionCode: { slack: ECHO_EVENT },
+      localRoutes: {
+        '/_local/things/press': (request) => {
+          seen.push(request);
+          return { status: 303, headers: { location: '/_local/things' }, body: '' };
+        },
+      },
+      localPages: {
+        '/_local/things': () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'things' }),
+      },
+    });
+  });
+  afterAll(() => api?.close());
+
+  it('passes a local route the request as read, any method, and answers without an API Gateway request id', async () => {
+    const body = 'user=U0LOCALALICE&action=0%3A1&note=caf%C3%A9+%2A';
+
+    const response = await fetch(`${api.url}/_local/things/press?as=U0LOCALBOB`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-test': 'yes' },
+      body,
+      redirect: 'manual',
+    });
+
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/_local/things');
+    expect(response.headers.get('apigw-requestid')).toBeNull();
+    expect(seen).toHaveLength(1);
+    const [request] = seen as [LocalRequest];
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe('/_local/things/press');
+    expect([...request.query]).toEqual([['as', 'U0LOCALBOB']]);
+    expect(request.headers).toMatchObject({
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-test': 'yes',
+    });
+    expect(request.body.toString('utf8')).toBe(body);
+    // GET pages still answer beside the routes.
+    expect(await (await fetch(`${api.url}/_local/things`)).text()).toBe('things');
+  });
+
+  it('gives the functions’ environments the API’s URL, once it listens', () => {
+    expect(givenUrl).toBe(api.url);
+  });
+
+  it('hands POST /slack/interactions to the slack function, the form body base64-encoded byte for byte', async () => {
+    // A Slack payload as Slack sends it: form-encoded JSON, with characters that must survive exactly, since
+    // the signature is over the raw bytes (`*` stays `*`, non-ASCII as percent-encoded UTF-8, `+` for space).
+    const raw = `payload=${encodeURIComponent('{"type":"block_actions","text":"*Approve* “now” – ok"}').replace(/%20/g, '+')}&x=*`;
+
+    const response = await fetch(`${api.url}/slack/interactions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': '1764615600',
+        'x-slack-signature': 'v0=abc',
+      },
+      body: raw,
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('apigw-requestid')).toMatch(REQUEST_ID);
+    const answer = (await response.json()) as { received: APIGatewayProxyEventV2; echo: string };
+    expect(answer.echo).toBe(`links point at ${api.url}`);
+    const event = answer.received;
+    expect(event.routeKey).toBe('POST /slack/interactions');
+    expect(event.rawPath).toBe('/slack/interactions');
+    expect(event.isBase64Encoded).toBe(true);
+    expect(event.body).toBe(Buffer.from(raw, 'utf8').toString('base64'));
+    expect(Buffer.from(event.body ?? '', 'base64').toString('utf8')).toBe(raw);
+    expect(event.headers).toMatchObject({
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': '1764615600',
+      'x-slack-signature': 'v0=abc',
+    });
+  });
+
+  it('invokes a function with any event, as the local Lambda Invoke API does', async () => {
+    const event = { kind: 'slack-decision', executionId: EXECUTION };
+
+    expect(await api.invoke('slack', event)).toEqual({
+      received: event,
+      functionName: 'local-slack',
+      echo: `links point at ${api.url}`,
+    });
   });
 });

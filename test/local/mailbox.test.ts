@@ -211,6 +211,7 @@ describe('the local API with the mailbox mounted, fed by the local SES through t
         signal: QUIET_ENVIRONMENT,
         stop: QUIET_ENVIRONMENT,
         confirm: QUIET_ENVIRONMENT,
+        slack: QUIET_ENVIRONMENT,
       },
       localPages: mailboxPages(ses),
     });
