@@ -3,8 +3,9 @@
  * handler, two kinds of event:
  * - API Gateway's `POST /slack/interactions` (it has `requestContext.http`): the HTTP side checks and
  *   answers Slack within its 3 seconds (lambda/slack/interactions.ts);
- * - `{kind: 'slack-decision', …}`, which the HTTP side invokes this function with asynchronously: the
- *   decision is carried out and the Slack message updated (lambda/slack/decision-job.ts).
+ * - `{kind: 'slack-decision', token}`, which the HTTP side invokes this function with asynchronously: the
+ *   job, sealed with the secret's key ring (lambda/slack/job-token.ts), is opened, the decision carried
+ *   out and the Slack message updated (lambda/slack/decision-job.ts).
  * Anything else is logged and ignored.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -13,18 +14,26 @@ import middy from '@middy/core';
 import type { WebClient } from '@slack/web-api';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { authConfigFromEnvironment } from '../auth/config-source';
+import { setCallerChannel } from '../core/decision-log';
 import { ConfigurationError } from '../core/errors';
 import type { WebhookResult } from '../core/event';
 import { logger } from '../core/logger';
+import { flushMetrics, recordDecision } from '../core/metrics';
 import { createSsmClient } from '../core/ssm-client';
 import { NOTIFIER_CONFIG_ENV, type NotifierConfig, parseNotifierConfig } from '../notify/config';
 import { dynamoSlackPostStore } from '../notify/slack-posts';
 import { syncSlackMessages } from '../notify/slack-sync';
 import { STATE_TABLE_ENV } from '../notify/state-table';
 import { createDeciders } from '../slack/deciders';
-import { isDecisionJobEvent, parseDecisionJob, runDecisionJob } from '../slack/decision-job';
+import {
+  isDecisionJobEvent,
+  type JobReport,
+  runDecisionJob,
+  type SlackDecisionJob,
+} from '../slack/decision-job';
 import { createLambdaClient, lambdaDispatch } from '../slack/dispatch';
 import { interactionsHandler } from '../slack/interactions';
+import { openJob, sealJob } from '../slack/job-token';
 import { createSlackClient } from '../slack/web-client';
 
 const ssm = createSsmClient();
@@ -79,19 +88,44 @@ const http = interactionsHandler({
   routing,
   slack: (botToken) => slackClient(botToken, 'http'),
   deciders,
-  dispatch: lambdaDispatch(lambda, process.env.AWS_LAMBDA_FUNCTION_NAME),
+  dispatch: lambdaDispatch(lambda, process.env.AWS_LAMBDA_FUNCTION_NAME, async (job) =>
+    sealJob(await authConfigFromEnvironment(), job),
+  ),
   logger,
 });
 
 let posts: ReturnType<typeof dynamoSlackPostStore> | undefined;
 
+/**
+ * Decisions the job could not carry out, counted here from its report (sent, applied and already-made ones
+ * are counted by its audit line, logDecision): `failed` when the clicker was told it failed or may have
+ * failed, `refused` otherwise (the gate was decided or moved on, the button was for another runbook).
+ */
+const FAILED_TOLD: ReadonlySet<string> = new Set(['failed', 'outcome-unknown', 'ssm-unavailable']);
+const countUnmade = (job: SlackDecisionJob, report: JobReport): void => {
+  if (report.outcome !== 'refused') return;
+  recordDecision({
+    action: job.action,
+    outcome: report.told !== undefined && FAILED_TOLD.has(report.told) ? 'failed' : 'refused',
+    channel: 'slack',
+  });
+};
+
+/** Every decision of this side comes from a Slack button: its audit line counts it under `slack`. */
+const slackCaller = {
+  before: async () => setCallerChannel('slack'),
+  after: async () => setCallerChannel(undefined),
+  onError: async () => setCallerChannel(undefined),
+};
+
 const decision = middy(async (event: unknown, context: Context): Promise<void> => {
-  const parsed = parseDecisionJob(event);
+  // Only a job this webhook sealed is acted on: anyone allowed to invoke the function could send one.
+  const parsed = await openJob(await authConfigFromEnvironment(), event);
   if ('problem' in parsed) {
-    logger.error('Slack decision job ignored: malformed', { problem: parsed.problem });
+    logger.error('Slack decision job refused: nothing was done', { problem: parsed.problem });
     return;
   }
-  await runDecisionJob(
+  const report = await runDecisionJob(
     {
       client: ssm,
       mutationClient: ssmOnce,
@@ -109,7 +143,12 @@ const decision = middy(async (event: unknown, context: Context): Promise<void> =
     parsed.job,
     context,
   );
-}).use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
+  countUnmade(parsed.job, report);
+})
+  // The metrics flush first, so it runs last (see lambda/middleware/chain.ts).
+  .use(flushMetrics())
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  .use(slackCaller);
 
 const isHttpEvent = (event: unknown): event is APIGatewayProxyEventV2 =>
   typeof event === 'object' &&

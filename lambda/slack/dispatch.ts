@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { ConfigurationError } from '../core/errors';
 import type { SlackDecisionJob } from './decision-job';
+import type { SealedJobEvent } from './job-token';
 
 /** Bounded well inside Slack's 3 s, with room left to tell the clicker when it fails. */
 export const LAMBDA_CLIENT_CONFIG: Readonly<LambdaClientConfig> = {
@@ -55,24 +56,30 @@ const provablyNotQueued = (error: unknown): boolean => {
 };
 
 /**
- * Invokes `functionName` (this very function: AWS_LAMBDA_FUNCTION_NAME) with the job as its event.
+ * Invokes `functionName` (this very function: AWS_LAMBDA_FUNCTION_NAME) with the job, sealed by `seal`
+ * (job-token.ts: the asynchronous side acts only on a job this webhook signed), as its event.
  * Throws DispatchError.
  */
 export const lambdaDispatch =
-  (client: LambdaClient, functionName: string | undefined): Dispatch =>
+  (
+    client: LambdaClient,
+    functionName: string | undefined,
+    seal: (job: SlackDecisionJob) => Promise<SealedJobEvent>,
+  ): Dispatch =>
   async (job) => {
     if (functionName === undefined || functionName === '') {
       throw new ConfigurationError(
         'AWS_LAMBDA_FUNCTION_NAME is not set: the Slack function cannot hand on decisions',
       );
     }
+    const event = await seal(job);
     let status: number | undefined;
     try {
       const answer = await client.send(
         new InvokeCommand({
           FunctionName: functionName,
           InvocationType: 'Event',
-          Payload: new TextEncoder().encode(JSON.stringify(job)),
+          Payload: new TextEncoder().encode(JSON.stringify(event)),
         }),
       );
       status = answer.StatusCode;

@@ -8,6 +8,12 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SlackDecisionJob } from '../../lambda/slack/decision-job';
 import { DispatchError, LAMBDA_CLIENT_CONFIG, lambdaDispatch } from '../../lambda/slack/dispatch';
+import { openJob, sealJob } from '../../lambda/slack/job-token';
+import { authConfig } from '../auth/fixtures';
+
+const CONFIG = authConfig({});
+const seal = (job: SlackDecisionJob) => sealJob(CONFIG, job);
+const dispatchTo = (name: string | undefined) => lambdaDispatch(client, name, seal);
 
 const lambda = mockClient(LambdaClient);
 const client = new LambdaClient({ region: 'us-east-1' });
@@ -35,18 +41,20 @@ it('is bounded well inside Slack’s 3 seconds', () => {
   });
 });
 
-it('invokes the function itself, asynchronously, with the job as its event', async () => {
+it('invokes the function itself, asynchronously, with the job sealed as its event', async () => {
   lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  await lambdaDispatch(client, 'sawh-slack')(JOB);
+  await dispatchTo('sawh-slack')(JOB);
 
   const calls = lambda.commandCalls(InvokeCommand);
   expect(calls).toHaveLength(1);
   const input = calls[0]?.args[0].input;
-  expect({ ...input, Payload: JSON.parse(new TextDecoder().decode(input?.Payload as Uint8Array)) }).toEqual({
+  const event = JSON.parse(new TextDecoder().decode(input?.Payload as Uint8Array));
+  expect({ ...input, Payload: event }).toEqual({
     FunctionName: 'sawh-slack',
     InvocationType: 'Event',
-    Payload: JOB,
+    Payload: { kind: 'slack-decision', token: expect.stringMatching(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/) },
   });
+  expect(await openJob(CONFIG, event)).toEqual({ job: JOB });
 });
 
 const failureOf = (promise: Promise<unknown>) =>
@@ -78,14 +86,14 @@ it.each([
   ],
 ])('when %s, says whether the job may still run', async (_, error, maybeStarted) => {
   lambda.on(InvokeCommand).rejects(error);
-  const failure = await failureOf(lambdaDispatch(client, 'sawh-slack')(JOB));
+  const failure = await failureOf(dispatchTo('sawh-slack')(JOB));
   expect(failure).toBeInstanceOf(DispatchError);
   expect(failure).toMatchObject({ maybeStarted, cause: error });
 });
 
 it('treats an answer other than 202 as "may be queued"', async () => {
   lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
-  const failure = await failureOf(lambdaDispatch(client, 'sawh-slack')(JOB));
+  const failure = await failureOf(dispatchTo('sawh-slack')(JOB));
   expect(failure).toMatchObject({
     name: 'DispatchError',
     message: 'Lambda answered the asynchronous invoke with status 200, not 202',
@@ -94,7 +102,7 @@ it('treats an answer other than 202 as "may be queued"', async () => {
 });
 
 it('refuses to run without the function name', async () => {
-  const failure = await failureOf(lambdaDispatch(client, undefined)(JOB));
+  const failure = await failureOf(dispatchTo(undefined)(JOB));
   expect(failure).toMatchObject({
     name: 'ConfigurationError',
     message: 'AWS_LAMBDA_FUNCTION_NAME is not set: the Slack function cannot hand on decisions',

@@ -50,12 +50,12 @@ it('answers an HTTP request with a bad signature 401, as the HTTP side', async (
   });
 });
 
-it('logs a malformed decision job and does nothing (no error: Lambda would retry it)', async () => {
+it('refuses a decision job it did not seal, and does nothing (no error: Lambda would retry it)', async () => {
   const error = jest.spyOn(logger, 'error');
   const result = await handler({ kind: 'slack-decision', executionId: 'not-an-id' }, context());
   expect(result).toBeUndefined();
-  expect(error).toHaveBeenCalledWith('Slack decision job ignored: malformed', {
-    problem: '"executionId" is missing or malformed',
+  expect(error).toHaveBeenCalledWith('Slack decision job refused: nothing was done', {
+    problem: 'the event carries no sealed job ("token")',
   });
 });
 
