@@ -324,7 +324,7 @@ describe('docs/slack-app-manifest.yaml', () => {
     expect(manifest._metadata.major_version).toBe(1);
     expect(manifest.features.bot_user.display_name).toBe('SSM Approvals');
     expect(manifest.oauth_config.scopes).toEqual({
-      bot: ['chat:write', 'chat:write.public', 'users:read', 'usergroups:read'],
+      bot: ['chat:write', 'chat:write.public', 'usergroups:read'],
     });
     expect(manifest.settings).toEqual({
       interactivity: {
