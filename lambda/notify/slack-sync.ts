@@ -4,6 +4,16 @@
  * posted messages still showing buttons is replaced (`chat.update`) by what SSM says happened, and marked
  * closed in the table so that the next status-change event leaves it alone.
  *
+ * One update per message, although several syncs run for the same close at about the same time (the Slack
+ * function's after a click, the notifier's for each status-change event: step and run): each message is
+ * claimed first (SlackPostStore.claimClose, a conditional write only one sync wins), and a message another
+ * sync claimed is skipped, since that sync makes the update. The claimer then records the message closed, or
+ * gives the claim back when the update failed and fails itself, so that its own retry (or the next sync)
+ * updates the message. The trade-off: a sync that crashes between claim and update (its Lambda timed out)
+ * leaves the message with its buttons until a sync after the claim went stale (CLOSE_CLAIM_STALE_SECONDS,
+ * 60 s): Lambda's retry of the crashed invocation, or the run's next status-change event. Repeating the
+ * update instead, or not claiming at all, would show every message updated two or three times per decision.
+ *
  * Only SSM's record is used, never what a click or a page said it did: the gate's outcome (result, end
  * time) and the first decision's Comment, which composeComment wrote when the webhook decided
  * (`Approved via e-mail link by alice@example.com: ok`) and parseRecordedComment reads back. A comment
@@ -118,6 +128,8 @@ export interface SlackSyncDependencies {
   /** The bot's WebClient, or undefined when the secret has no bot token. */
   readonly slack: () => Promise<WebClient | undefined>;
   readonly logger: Logger;
+  /** When a claim is made (claimClose). @default () => new Date() */
+  readonly now?: () => Date;
 }
 
 /**
@@ -143,23 +155,34 @@ const closedGates = (view: ExecutionView): readonly GateView[] =>
   view.finished ? view.gates : view.gates.filter((gate) => !gate.waiting && gate.outcome !== undefined);
 
 /**
- * For every gate of the run that no longer waits (a finished run closes every gate), chat.update each of
- * its posted messages not yet closed, then markClosed. Returns how many messages were updated. A failed
- * update is logged and rethrown after the others were tried.
+ * For every gate of the run that no longer waits (a finished run closes every gate), claims each of its
+ * posted messages not yet closed, chat.updates it, then markClosed; a message another sync claimed is
+ * skipped (that sync updates it). A failed update gives the claim back, is logged, and is rethrown after the
+ * others were tried.
+ *
+ * Returns how many recorded messages of those gates need nothing more: closed before, updated (or found
+ * gone) now, or claimed by the sync that updates them; not how many this call updated, which depends on
+ * which of several syncs at once won each claim. 0 means that none is recorded: only then does the Slack
+ * function update the clicked message of a closed gate itself (lambda/slack/decision-job.ts, `synced > 0`),
+ * and counting only this call's updates would make it update a message the notifier's sync had just
+ * updated or claimed.
  */
 export const syncSlackMessages = async (
   deps: SlackSyncDependencies,
   view: ExecutionView,
 ): Promise<number> => {
   const { logger } = deps;
+  const now = deps.now ?? (() => new Date());
   let client: WebClient | undefined;
-  let updated = 0;
+  let settled = 0;
   const failures: unknown[] = [];
   for (const gate of closedGates(view)) {
     const key: GateKey = { executionId: view.executionId, stepExecutionId: gate.stepExecutionId };
     let open: PostedMessage[];
     try {
-      open = (await deps.posts.postsOf(key)).filter((post) => post.closed === undefined);
+      const recorded = await deps.posts.postsOf(key);
+      open = recorded.filter((post) => post.closed === undefined);
+      settled += recorded.length - open.length;
     } catch (error) {
       logger.error('Slack messages not updated: their records could not be read', {
         ...key,
@@ -175,28 +198,16 @@ export const syncSlackMessages = async (
     for (const post of open) {
       const where = { ...key, gate: gate.stepName, channelId: post.channelId, ts: post.ts, result };
       try {
+        // The client before the claim: without a token nothing is claimed that would then wait to go stale.
         client ??= await deps.slack();
         if (!client) throw new ConfigurationError(NO_BOT_TOKEN);
-        try {
-          await client.chat.update({
-            channel: post.channelId,
-            ts: post.ts,
-            text: message.text,
-            blocks: message.blocks,
-          });
-        } catch (error) {
-          const permanent = permanentSlackError(error);
-          if (permanent === undefined) throw error;
-          logger.warn('Slack message left as it is: Slack cannot update it any more', {
-            ...where,
-            slackError: permanent,
-          });
-          await deps.posts.markClosed(key, post.channelId, result);
-          continue;
+        const claimedAt = now();
+        if (await deps.posts.claimClose(key, post.channelId, claimedAt)) {
+          await closeClaimed(deps, client, { key, post, result, message, claimedAt, where });
+        } else {
+          logger.info('Slack message left to the sync that claimed it (or closed it meanwhile)', where);
         }
-        await deps.posts.markClosed(key, post.channelId, result);
-        updated += 1;
-        logger.info('Slack message updated: the gate no longer waits', where);
+        settled += 1;
       } catch (error) {
         logger.error('Slack message not updated', { ...where, error: error as Error });
         failures.push(error);
@@ -204,5 +215,72 @@ export const syncSlackMessages = async (
     }
   }
   if (failures.length > 0) throw failures[0];
-  return updated;
+  return settled;
+};
+
+/**
+ * The one update of a message this sync claimed. Marked closed after it, also when Slack says it can never
+ * be updated (the message or channel is gone: warned). Any other failure of the update gives the claim back
+ * and is thrown. A failure of markClosed itself keeps the claim: the message already shows the result (or
+ * never can), and once the claim is stale a later sync only writes the same message again.
+ */
+const closeClaimed = async (
+  deps: SlackSyncDependencies,
+  client: WebClient,
+  claimed: {
+    readonly key: GateKey;
+    readonly post: PostedMessage;
+    readonly result: GateResult;
+    readonly message: SlackMessage;
+    readonly claimedAt: Date;
+    readonly where: Record<string, unknown>;
+  },
+): Promise<void> => {
+  const { key, post, result, message, claimedAt, where } = claimed;
+  try {
+    await client.chat.update({
+      channel: post.channelId,
+      ts: post.ts,
+      text: message.text,
+      blocks: message.blocks,
+    });
+  } catch (error) {
+    const permanent = permanentSlackError(error);
+    if (permanent === undefined) {
+      await releaseClaim(deps, key, post.channelId, claimedAt, where);
+      throw error;
+    }
+    deps.logger.warn('Slack message left as it is: Slack cannot update it any more', {
+      ...where,
+      slackError: permanent,
+    });
+    await deps.posts.markClosed(key, post.channelId, result);
+    return;
+  }
+  await deps.posts.markClosed(key, post.channelId, result);
+  deps.logger.info('Slack message updated: the gate no longer waits', where);
+};
+
+/**
+ * Gives the claim back so that the next sync updates the message at once. When that fails too, the claim
+ * goes stale after CLOSE_CLAIM_STALE_SECONDS instead; logged, but the update's failure is the one thrown.
+ */
+const releaseClaim = async (
+  deps: SlackSyncDependencies,
+  key: GateKey,
+  channelId: string,
+  claimedAt: Date,
+  where: Record<string, unknown>,
+): Promise<void> => {
+  try {
+    await deps.posts.releaseClose(key, channelId, claimedAt);
+  } catch (error) {
+    deps.logger.error(
+      'Slack message claim not given back: the next sync updates it once the claim is stale',
+      {
+        ...where,
+        error: error as Error,
+      },
+    );
+  }
 };

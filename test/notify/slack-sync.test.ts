@@ -1,9 +1,10 @@
 /**
  * Posted Slack messages stay true: the closed message built from SSM's record alone, and the sync that
- * updates each open message once (local Slack Web API, records in dynalite).
+ * updates each open message once, also when several syncs run at once (local Slack Web API, records in
+ * dynalite).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { StepExecution } from '@aws-sdk/client-ssm';
 import type { WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { ConfigurationError } from '../../lambda/core/errors';
@@ -257,8 +258,45 @@ describe('syncSlackMessages', () => {
     slack: async () => client,
     logger,
     signalRoleArn: SIGNAL_ROLE,
+    now: () => NOW,
     ...overrides,
   });
+
+  /** NOW in whole epoch seconds: the value of a claim this test's syncs make. */
+  const CLAIM = 1796140860;
+  const secondsBefore = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
+  const OPS_TS = '1796140860.000000';
+  const DEPLOYS_TS = '1796140860.000001';
+  type Post = { closing?: number; closed?: string };
+  const post = (channelId: string, ts: string, { closing, closed }: Post) => ({
+    M: {
+      channelId: { S: channelId },
+      ts: { S: ts },
+      teamId: { S: TEAM.id },
+      ...(closing === undefined ? {} : { closing: { N: String(closing) } }),
+      ...(closed === undefined ? {} : { closed: { S: closed } }),
+    },
+  });
+  /** The gate's whole item as DynamoDB holds it, with each channel's claim and result. */
+  const itemWith = (ops: Post, deploys: Post) => ({
+    id: { S: `slack#${EXECUTION_ID}#${STAGING_ID}` },
+    executionId: { S: EXECUTION_ID },
+    stepExecutionId: { S: STAGING_ID },
+    [`post#${OPS.id}`]: post(OPS.id, OPS_TS, ops),
+    [`post#${DEPLOYS}`]: post(DEPLOYS, DEPLOYS_TS, deploys),
+    expiration: { N: '1796230800' },
+  });
+  const item = async () =>
+    (
+      await dynamodb.send(
+        new GetItemCommand({
+          TableName: dynamo.tableName,
+          Key: { id: { S: `slack#${EXECUTION_ID}#${STAGING_ID}` } },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+  const updateCounts = () => slack.messages().map((message) => [message.channel, message.updates.length]);
 
   const updatesOf = (channelId: string) =>
     slack.messages().find((message) => message.channel === channelId)?.updates ?? [];
@@ -287,12 +325,14 @@ describe('syncSlackMessages', () => {
       ]);
     }
     expect(await posts.postsOf(gate)).toEqual([
-      { channelId: DEPLOYS, ts: '1796140860.000001', teamId: TEAM.id, closed: 'Approved' },
-      { channelId: OPS.id, ts: '1796140860.000000', teamId: TEAM.id, closed: 'Approved' },
+      { channelId: DEPLOYS, ts: DEPLOYS_TS, teamId: TEAM.id, closed: 'Approved' },
+      { channelId: OPS.id, ts: OPS_TS, teamId: TEAM.id, closed: 'Approved' },
     ]);
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, { closed: 'Approved' }));
 
+    // Both recorded messages need nothing more: still 2, so that the Slack function leaves them alone.
     const slackClient = jest.fn(async () => client);
-    expect(await syncSlackMessages(deps({ slack: slackClient }), approvedView)).toBe(0);
+    expect(await syncSlackMessages(deps({ slack: slackClient }), approvedView)).toBe(2);
     expect(slackClient).not.toHaveBeenCalled();
     expect(slack.messages().map((message) => message.updates.length)).toEqual([1, 1]);
   });
@@ -312,7 +352,7 @@ describe('syncSlackMessages', () => {
     const deleted = slack.messages().find((message) => message.channel === OPS.id);
     await client.chat.delete({ channel: OPS.id, ts: deleted?.ts ?? '' });
     const warned = jest.spyOn(logger, 'warn');
-    expect(await syncSlackMessages(deps(), approvedView)).toBe(1);
+    expect(await syncSlackMessages(deps(), approvedView)).toBe(2);
     expect(updatesOf(DEPLOYS)).toHaveLength(1);
     expect(warned.mock.calls).toEqual([
       [
@@ -327,10 +367,7 @@ describe('syncSlackMessages', () => {
         },
       ],
     ]);
-    expect((await posts.postsOf(gate)).map((post) => [post.channelId, post.closed])).toEqual([
-      [DEPLOYS, 'Approved'],
-      [OPS.id, 'Approved'],
-    ]);
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, { closed: 'Approved' }));
   });
 
   it('tries every message, then rethrows the first failure; the failed one stays open for the retry', async () => {
@@ -352,12 +389,29 @@ describe('syncSlackMessages', () => {
         },
       ],
     ]);
-    expect((await posts.postsOf(gate)).map((post) => [post.channelId, post.closed])).toEqual([
-      [DEPLOYS, undefined],
-      [OPS.id, 'Approved'],
-    ]);
-    expect(await syncSlackMessages(deps(), approvedView)).toBe(1);
+    // The failed one's claim was given back: the retry (or the next status-change event) updates it at once.
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, {}));
+    expect(await syncSlackMessages(deps(), approvedView)).toBe(2);
     expect(updatesOf(DEPLOYS)).toHaveLength(1);
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, { closed: 'Approved' }));
+  });
+
+  it('keeps the claim when it cannot be given back, and then fails with the update failure', async () => {
+    const failure = new Error('socket hang up');
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' });
+    jest.spyOn(client.chat, 'update').mockRejectedValueOnce(failure);
+    jest.spyOn(posts, 'releaseClose').mockRejectedValueOnce(unreachable);
+    const logged = jest.spyOn(logger, 'error');
+    expect(await rejectionOf(syncSlackMessages(deps(), approvedView))).toBe(failure);
+    const where = { ...gate, gate: 'ApproveStaging', channelId: DEPLOYS, ts: DEPLOYS_TS, result: 'Approved' };
+    expect(logged.mock.calls).toEqual([
+      [
+        'Slack message claim not given back: the next sync updates it once the claim is stale',
+        { ...where, error: unreachable },
+      ],
+      ['Slack message not updated', { ...where, error: failure }],
+    ]);
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, { closing: CLAIM }));
   });
 
   it("fails with Slack's error for a token Slack refuses, and without a token names the command that sets one", async () => {
@@ -370,7 +424,63 @@ describe('syncSlackMessages', () => {
       'No Slack bot token in the secret (npm run keys -- slack-credentials)',
     );
     expect(slack.messages().map((message) => message.updates)).toEqual([[], []]);
-    expect((await posts.postsOf(gate)).every((post) => post.closed === undefined)).toBe(true);
+    // Both claims of the refused token given back; without a token, nothing was claimed.
+    expect(await item()).toEqual(itemWith({}, {}));
+  });
+
+  it('updates each message exactly once when three syncs of the same close run at once', async () => {
+    // Each says both messages need nothing more, whichever of them won the claims.
+    expect(await Promise.all([1, 2, 3].map(() => syncSlackMessages(deps(), approvedView)))).toEqual([
+      2, 2, 2,
+    ]);
+    expect(updateCounts()).toEqual([
+      [OPS.id, 1],
+      [DEPLOYS, 1],
+    ]);
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, { closed: 'Approved' }));
+  });
+
+  it('skips a message another sync claimed moments ago: that sync makes the one update', async () => {
+    expect(await posts.claimClose(gate, DEPLOYS, secondsBefore(30))).toBe(true);
+    expect(await item()).toEqual(itemWith({}, { closing: CLAIM - 30 }));
+    const told = jest.spyOn(logger, 'info');
+    expect(await syncSlackMessages(deps(), approvedView)).toBe(2);
+    expect(updateCounts()).toEqual([
+      [OPS.id, 1],
+      [DEPLOYS, 0],
+    ]);
+    expect(told.mock.calls).toEqual([
+      [
+        'Slack message left to the sync that claimed it (or closed it meanwhile)',
+        { ...gate, gate: 'ApproveStaging', channelId: DEPLOYS, ts: DEPLOYS_TS, result: 'Approved' },
+      ],
+      [
+        'Slack message updated: the gate no longer waits',
+        { ...gate, gate: 'ApproveStaging', channelId: OPS.id, ts: OPS_TS, result: 'Approved' },
+      ],
+    ]);
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, { closing: CLAIM - 30 }));
+  });
+
+  it('takes over a claim 61 s old (its sync crashed before updating), and updates the message', async () => {
+    // The crashed sync claimed both messages and updated neither; one claim is 60 s old, one 61 s.
+    await posts.claimClose(gate, OPS.id, secondsBefore(60));
+    await posts.claimClose(gate, DEPLOYS, secondsBefore(61));
+    expect(await item()).toEqual(itemWith({ closing: CLAIM - 60 }, { closing: CLAIM - 61 }));
+    expect(await syncSlackMessages(deps(), approvedView)).toBe(2);
+    expect(updateCounts()).toEqual([
+      [OPS.id, 0],
+      [DEPLOYS, 1],
+    ]);
+    expect(await item()).toEqual(itemWith({ closing: CLAIM - 60 }, { closed: 'Approved' }));
+    // A second later the other claim is stale too.
+    const later = new Date(NOW.getTime() + 1000);
+    expect(await syncSlackMessages(deps({ now: () => later }), approvedView)).toBe(2);
+    expect(updateCounts()).toEqual([
+      [OPS.id, 1],
+      [DEPLOYS, 1],
+    ]);
+    expect(await item()).toEqual(itemWith({ closed: 'Approved' }, { closed: 'Approved' }));
   });
 
   it('does not touch the messages of another gate of the run', async () => {
