@@ -15,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { authConfigFromEnvironment } from '../auth/config-source';
 import { ConfigurationError } from '../core/errors';
 import { logger } from '../core/logger';
+import { flushMetrics } from '../core/metrics';
 import { createSsmClient } from '../core/ssm-client';
 import { readExecution } from '../core/ssm-requests';
 import type { ExecutionView } from '../gate/execution-view';
@@ -113,6 +114,7 @@ export const notifierHandler = async (event: unknown, context: Context): Promise
   );
 };
 
-export const handler = middy(notifierHandler).use(
-  injectLambdaContext(logger, { resetKeys: true, logEvent: false }),
-);
+/** The metrics flush first, so it runs last, after a failed invocation too (NotificationsFailed). */
+export const handler = middy(notifierHandler)
+  .use(flushMetrics())
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));

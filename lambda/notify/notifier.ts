@@ -9,11 +9,15 @@
  * waits gets its messages' buttons replaced by what happened. So every status change that wakes the
  * notifier, including a run that ends, updates Slack. A failed update does not stop the run's
  * notifications; it fails the invocation at the end, and the retry updates what is still open.
+ *
+ * Each message sent and each that failed is counted by channel (NotificationsSent, NotificationsFailed in
+ * lambda/core/metrics.ts) where it is reported.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SSMServiceException } from '@aws-sdk/client-ssm';
 import type { AuthConfig } from '../auth/secret-document';
+import { recordNotification } from '../core/metrics';
 import { listsRole } from '../gate/approvers';
 import { type ExecutionView, waitingGates } from '../gate/execution-view';
 import type { Channel } from './channels/channel';
@@ -132,8 +136,11 @@ const notifyGates = async (
         channel: channelName,
         recipient,
       };
-      const report = (outcome: DeliveryReport['outcome']) =>
+      const report = (outcome: DeliveryReport['outcome']) => {
         reports.push({ ...key, gate: gate.stepName, outcome });
+        // Counted as reported (NotificationsSent / NotificationsFailed); duplicates and expired gates are neither.
+        if (outcome === 'sent' || outcome === 'failed') recordNotification(channelName, outcome);
+      };
       const channel = deps.channels[channelName];
       if (!channel) {
         logger.error('Skipped: the channel is not configured', {

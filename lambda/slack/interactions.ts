@@ -26,8 +26,15 @@ import { commentRoom } from '../auth/identity-comment';
 import { withKeyRefresh } from '../auth/key-refresh';
 import type { AuthConfig } from '../auth/secret-document';
 import { requestAuditKeys } from '../core/decision-log';
-import { AuthenticationError, ConfigurationError, ForbiddenError, ValidationError } from '../core/errors';
+import {
+  AuthenticationError,
+  ConfigurationError,
+  ForbiddenError,
+  ValidationError,
+  WebhookError,
+} from '../core/errors';
 import type { WebhookResult } from '../core/event';
+import { flushMetrics, recordAuthenticationFailure, recordDecision } from '../core/metrics';
 import { singleLine } from '../core/plain-text';
 import { jsonResponse } from '../core/responses';
 import { errorResponder } from '../middleware/error-responder';
@@ -130,8 +137,20 @@ export const interactionRoute = (deps: InteractionDependencies) => {
   const { logger } = deps;
   const now = deps.now ?? (() => new Date());
 
-  const refused = (reason: EphemeralReason, fields: Record<string, unknown>): void => {
+  /**
+   * A click that may not act: logged for the audit, and counted as a refused decision and an
+   * authentication failure, under the refusal's own reason when an error gave one
+   * (`slack-button-expired`…), else the clicker's (`not-approver`, `invalid-button`).
+   */
+  const refused = (
+    reason: EphemeralReason,
+    action: ButtonAction,
+    fields: Record<string, unknown>,
+    error?: unknown,
+  ): void => {
     logger.warn('Slack click refused', { outcome: 'refused', reason, ...fields });
+    recordAuthenticationFailure(error instanceof WebhookError ? error.reason : reason);
+    recordDecision({ action, outcome: 'refused', channel: 'slack' });
   };
 
   /** The ephemeral answer to the clicker; a failure to post it is logged, never the request's failure. */
@@ -159,13 +178,18 @@ export const interactionRoute = (deps: InteractionDependencies) => {
     } catch (error) {
       const reason = buttonRefusal(error);
       if (reason === undefined) throw error;
-      refused(reason, {
-        slackUserId: userId,
-        slackTeamId: place.teamId,
-        slackChannelId: place.channelId,
-        cause:
-          (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : undefined,
-      });
+      refused(
+        reason,
+        action,
+        {
+          slackUserId: userId,
+          slackTeamId: place.teamId,
+          slackChannelId: place.channelId,
+          cause:
+            (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : undefined,
+        },
+        error,
+      );
       return { ok: false, reason };
     }
     const about = {
@@ -177,7 +201,10 @@ export const interactionRoute = (deps: InteractionDependencies) => {
       tokenId: claims.tokenId,
     };
     if (claims.action !== action) {
-      refused('invalid-button', { ...about, cause: `the value is for ${claims.action}, not ${action}` });
+      refused('invalid-button', action, {
+        ...about,
+        cause: `the value is for ${claims.action}, not ${action}`,
+      });
       return { ok: false, reason: 'invalid-button' };
     }
     const route = slackRouteFor(deps.routing(), claims.runbook);
@@ -187,11 +214,12 @@ export const interactionRoute = (deps: InteractionDependencies) => {
         allowed = await deps.deciders.mayDecide(slack, route.slack.approvers, userId);
       } catch (error) {
         logger.error('Could not check who may decide', { ...about, error: error as Error });
+        recordDecision({ action, outcome: 'failed', channel: 'slack' });
         return { ok: false, reason: 'approvers-unavailable' };
       }
     }
     if (!allowed) {
-      refused('not-approver', { ...about, runbook: claims.runbook, rule: route?.rule });
+      refused('not-approver', action, { ...about, runbook: claims.runbook, rule: route?.rule });
       return { ok: false, reason: 'not-approver' };
     }
     return { ok: true, claims, approveMode: route?.slack.approve ?? 'at-once' };
@@ -353,9 +381,13 @@ export const interactionRoute = (deps: InteractionDependencies) => {
   };
 };
 
-/** The HTTP side as a Lambda handler: never the event in the log (it holds signed button values). */
+/**
+ * The HTTP side as a Lambda handler: never the event in the log (it holds signed button values). The
+ * metrics flush first, so it runs last (see lambda/middleware/chain.ts).
+ */
 export const interactionsHandler = (deps: InteractionDependencies) =>
   middy<APIGatewayProxyEventV2, WebhookResult>()
+    .use(flushMetrics())
     .use(injectLambdaContext(deps.logger, { resetKeys: true, logEvent: false }))
     .use(errorResponder(deps.logger))
     .use(httpHeaderNormalizer())
