@@ -7,7 +7,7 @@
 export type FunctionName = 'signal' | 'stop' | 'confirm' | 'slack';
 
 /** What a route does to an execution. */
-export type RouteAction = 'approve' | 'reject' | 'stop' | 'signal' | 'confirm' | 'slack';
+export type RouteAction = 'approve' | 'reject' | 'stop' | 'signal' | 'confirm' | 'slack' | 'openapi';
 
 export interface RouteDefinition {
   /** HTTP method, as API Gateway writes it in the route key. */
@@ -28,6 +28,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/executions/{executionId}/{action}', functionName: 'confirm', action: 'confirm' },
   // Slack's interactivity Request URL: button clicks and modal submissions, signed by Slack.
   { method: 'POST', path: '/slack/interactions', functionName: 'slack', action: 'slack' },
+  // The API's own description (lambda/openapi/document.ts). The confirm function serves it: it is public
+  // and read-only already, so the document needs no function or permission of its own.
+  { method: 'GET', path: '/openapi.json', functionName: 'confirm', action: 'openapi' },
 ];
 
 /** Where each function's handler lives, relative to the repository root, and its exported name. */

@@ -7,6 +7,8 @@ import {
   resolveNotificationProps,
 } from './approval-notifier';
 import type { ApprovalWebhookProps } from './approval-webhook';
+import { AlarmThresholdsError, resolveAlarmThresholds } from './approval-webhook-alarms';
+import { ApproverSeatsPropsError, validateApproverSeats } from './approver-seats';
 import { roleArnProblem } from './secret-policy';
 import type { PowertoolsLogLevel } from './webhook-function';
 
@@ -15,7 +17,9 @@ export interface AppConfig {
   readonly stackName: string;
   /** Account and region from `CDK_DEFAULT_*`; both unset means an environment-agnostic stack. */
   readonly env: Environment;
-  readonly webhook: ApprovalWebhookProps;
+  /** Passed to the stack, which imports the topic (`ApprovalWebhookStackProps.alarmTopicArn`). */
+  readonly alarmTopicArn?: string;
+  readonly webhook: Omit<ApprovalWebhookProps, 'alarmTopic'>;
 }
 
 /** Raised for a context value the app cannot use; names the key so `-c key=value` is easy to fix. */
@@ -53,7 +57,16 @@ export const CONTEXT_KEYS = {
    * (`cdk deploy --role-arn`); see `ApprovalWebhookProps.secretDeploymentRoleArn`.
    */
   secretDeploymentRoleArn: 'secretDeploymentRoleArn',
+  /** How many approver seats (1 to 10); see `ApprovalWebhookProps.approverSeats`. */
+  approverSeats: 'approverSeats',
+  /** The ARN of an SNS topic, in the stack's region, for the alarms' actions. */
+  alarmTopicArn: 'alarmTopicArn',
+  /** The authentication-failure alarm's threshold per 5 minutes; see `AlarmThresholds.authenticationFailures`. */
+  authFailureAlarmThreshold: 'authFailureAlarmThreshold',
 } as const;
+
+/** A standard SNS topic ARN (alarm actions cannot publish to FIFO topics): region, account and name. */
+const TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
 
 /** The properties of the `notifications` context value. */
 const NOTIFICATION_KEYS = ['email', 'webhooks', 'rules', 'defaultRule', 'maxLinkTtlSeconds'];
@@ -113,9 +126,29 @@ export function resolveAppConfig(
   const secretOperatorRoleArn = optionalRoleArn(readContext, CONTEXT_KEYS.secretOperatorRoleArn, account);
   const secretDeploymentRoleArn = optionalRoleArn(readContext, CONTEXT_KEYS.secretDeploymentRoleArn, account);
 
+  const region = nonEmpty(env.CDK_DEFAULT_REGION);
+  const alarmTopicArn = optionalString(readContext, CONTEXT_KEYS.alarmTopicArn);
+  if (alarmTopicArn !== undefined) {
+    const match = TOPIC_ARN.exec(alarmTopicArn);
+    if (match === null) {
+      throw new AppConfigError(
+        `context ${CONTEXT_KEYS.alarmTopicArn} must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got ${JSON.stringify(alarmTopicArn)}`,
+      );
+    }
+    // CloudWatch alarms can only notify a topic of their own region.
+    if (region !== undefined && match[1] !== region) {
+      throw new AppConfigError(
+        `context ${CONTEXT_KEYS.alarmTopicArn} must be a topic in the stack's region ${region} (CloudWatch alarms notify topics of their own region only), got ${JSON.stringify(alarmTopicArn)}`,
+      );
+    }
+  }
+  const approverSeats = optionalNumber(readContext, CONTEXT_KEYS.approverSeats);
+  const authFailureAlarmThreshold = optionalNumber(readContext, CONTEXT_KEYS.authFailureAlarmThreshold);
+
   return {
     stackName,
-    env: { account, region: nonEmpty(env.CDK_DEFAULT_REGION) },
+    env: { account, region },
+    alarmTopicArn,
     webhook: {
       throttleRateLimit: optionalNumber(readContext, CONTEXT_KEYS.throttleRateLimit),
       throttleBurstLimit: optionalNumber(readContext, CONTEXT_KEYS.throttleBurstLimit),
@@ -126,8 +159,34 @@ export function resolveAppConfig(
         stateTableRemovalPolicy === undefined ? undefined : REMOVAL_POLICIES[stateTableRemovalPolicy],
       secretOperatorRoleArn,
       secretDeploymentRoleArn,
+      approverSeats: checked(CONTEXT_KEYS.approverSeats, approverSeats, validateApproverSeats),
+      alarmThresholds:
+        authFailureAlarmThreshold === undefined
+          ? undefined
+          : checked(
+              CONTEXT_KEYS.authFailureAlarmThreshold,
+              { authenticationFailures: authFailureAlarmThreshold },
+              resolveAlarmThresholds,
+            ),
     },
   };
+}
+
+/**
+ * Checks a context value with the construct's own validation, so that a bad value fails here naming the
+ * context key; returns the value itself (the construct applies its defaults).
+ */
+function checked<T>(key: string, value: T | undefined, validate: (value: T) => unknown): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    validate(value);
+  } catch (error) {
+    if (error instanceof ApproverSeatsPropsError || error instanceof AlarmThresholdsError) {
+      throw new AppConfigError(`context ${key}: ${error.message}`);
+    }
+    throw error;
+  }
+  return value;
 }
 
 /**

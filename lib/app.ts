@@ -12,6 +12,7 @@ new ApprovalWebhookStack(app, config.stackName, {
   env: config.env,
   description: 'ssm-approval-webhook: approve, reject, signal or stop SSM Automation executions over HTTP',
   webhook: config.webhook,
+  alarmTopicArn: config.alarmTopicArn,
 });
 
 // cdk-nag 3 is a policy validation plugin: unacknowledged errors fail the synth.

@@ -1,14 +1,16 @@
 import * as path from 'node:path';
-import { Aws, Duration, Names, type RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Names, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   MAX_LINK_TTL_SECONDS,
@@ -47,6 +49,16 @@ export const APPROVAL_NOTIFIER_DEFAULTS = {
    */
   eventRetryAttempts: 20,
   eventMaxAge: Duration.hours(6),
+  /**
+   * Lambda's own retries of a failed asynchronous invocation (its default, made explicit): the notifier
+   * throws when a message failed, after sending the others, and its idempotency records make a retry
+   * send only what has not been sent. After the last retry the event goes to the dead-letter queue.
+   */
+  asyncRetryAttempts: 2,
+  /** As long as EventBridge keeps trying: a late notification still helps while the gate waits. */
+  asyncMaxEventAge: Duration.hours(6),
+  /** SQS's longest retention: two weekends and a holiday to look at a failed notification. */
+  deadLetterRetention: Duration.days(14),
 } as const;
 
 /**
@@ -68,10 +80,11 @@ export const STATE_TABLE_ITEM_ACTIONS: readonly string[] = [
 
 /**
  * Lambda allows 4 KB of environment variables per function. The notifier's other variables and the
- * deploy-time values of its configuration (API URL, role ARN, secret ARN, table name) take up to about
- * 800 bytes; the rest is the routing's.
+ * deploy-time values of its configuration (API URL, role ARN, secret ARN, table name, metrics namespace)
+ * take up to about 600 bytes, and the approver seats' role ARNs (`APPROVER_SEAT_ROLE_ARNS`) up to about
+ * 1000 (10 seats of up to 98 bytes each); the rest, with a margin, is the routing's.
  */
-export const MAX_ROUTING_JSON_BYTES = 3000;
+export const MAX_ROUTING_JSON_BYTES = 2400;
 
 /** E-mail through SES v2. */
 export interface NotificationEmailProps {
@@ -262,6 +275,12 @@ export interface ApprovalNotifierProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * More environment variables of the function, beside its configuration: the approver seats
+   * (`APPROVER_SEAT_ROLE_ARNS`). Never a secret.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -273,8 +292,8 @@ export interface ApprovalNotifierProps {
  * table (and there the channel and `ts` of each Slack message it posted).
  *
  * The function's role reads executions (`ssm:GetAutomationExecution`), reads the secret, writes items of
- * the state table, and, when e-mail is configured, sends e-mail as the one configured identity and
- * address. Nothing else.
+ * the state table, sends its failed events to its dead-letter queue (`sqs:SendMessage`), and, when e-mail is
+ * configured, sends e-mail as the one configured identity and address. Nothing else.
  */
 export class ApprovalNotifier extends Construct {
   /** The notifier function (entry `NOTIFIER_FUNCTION_ENTRY`). */
@@ -299,6 +318,14 @@ export class ApprovalNotifier extends Construct {
    * updated. Each rule's construct id comes from its pattern's export name (see `eventRuleId`).
    */
   public readonly eventRules: readonly events.Rule[];
+  /**
+   * Where failed notifications land, never lost: the function's asynchronous invocations that failed after
+   * Lambda's retries (its on-failure destination: the event, the error, the invocation's context), and the
+   * events SNS or EventBridge could not deliver to it at all (the subscription's redrive policy, the rules'
+   * dead-letter queue). SSE-SQS, TLS only, 14 days' retention; its queue policy lets the topic and each rule
+   * send, by source ARN, and the function's role holds `sqs:SendMessage` on it.
+   */
+  public readonly deadLetterQueue: sqs.Queue;
   /** The configuration passed to the function, without the deploy-time `apiUrl` and `signalRoleArn`. */
   public readonly routing: NotifierRouting;
   /**
@@ -334,7 +361,7 @@ export class ApprovalNotifier extends Construct {
       logRemovalPolicy: props.logRemovalPolicy,
       logLevel: props.logLevel,
       timeout: APPROVAL_NOTIFIER_DEFAULTS.timeout,
-      environment: this.configEnvironment,
+      environment: { ...this.configEnvironment, ...props.environment },
     });
     this.role = this.function.role;
 
@@ -383,11 +410,45 @@ export class ApprovalNotifier extends Construct {
         resources: [this.topic.topicArn],
       }),
     );
-    this.topic.addSubscription(new subscriptions.LambdaSubscription(this.function.function));
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      // SSE-SQS, not KMS: SNS and EventBridge write into it as service principals, which cannot use the
+      // AWS-managed SQS key, and a customer managed key would need a key policy for each of them.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: APPROVAL_NOTIFIER_DEFAULTS.deadLetterRetention,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue itself: of the notifier function (on-failure destination), of its ' +
+        'EventBridge targets and of its SNS subscription. Nothing consumes it automatically; its depth alarm ' +
+        'tells an operator, who reads and redrives the events by hand (docs/operations.md).',
+    });
+    // The on-failure destination: after Lambda's retries, the event with the error and the invocation's
+    // context. Hand-written instead of aws-lambda-destinations' SqsDestination, which also grants
+    // sqs:GetQueueAttributes and sqs:GetQueueUrl: Lambda needs sqs:SendMessage only.
+    const onFailure: lambda.IDestination = { bind: () => ({ destination: this.deadLetterQueue.queueArn }) };
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.queueArn] }),
+    );
+    this.function.function.configureAsyncInvoke({
+      onFailure,
+      retryAttempts: APPROVAL_NOTIFIER_DEFAULTS.asyncRetryAttempts,
+      maxEventAge: APPROVAL_NOTIFIER_DEFAULTS.asyncMaxEventAge,
+    });
 
+    // SNS's redrive policy: a message SNS could not hand to Lambda at all (throttled past SNS's retries,
+    // permission removed) lands in the same queue. The queue policy lets only this topic send.
+    this.topic.addSubscription(
+      new subscriptions.LambdaSubscription(this.function.function, { deadLetterQueue: this.deadLetterQueue }),
+    );
+
+    // EventBridge's own dead-letter queue, for events it could not deliver within its retries; the queue
+    // policy lets each rule send, by its ARN.
     const target = new targets.LambdaFunction(this.function.function, {
       retryAttempts: APPROVAL_NOTIFIER_DEFAULTS.eventRetryAttempts,
       maxEventAge: APPROVAL_NOTIFIER_DEFAULTS.eventMaxAge,
+      deadLetterQueue: this.deadLetterQueue,
     });
     // The patterns are shared with the local runner (lambda/notify/event-patterns.ts), like the routes.
     this.eventRules = eventPatterns.NOTIFIER_EVENT_PATTERNS.map(

@@ -7,13 +7,22 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { STATE_TABLE_SCHEMA } from '../lambda/notify/state-table';
-import { FUNCTION_ENTRIES, type FunctionName, ROUTES } from '../lambda/routes';
+import { STATE_TABLE_ENV, STATE_TABLE_SCHEMA } from '../lambda/notify/state-table';
+import { FUNCTION_ENTRIES, type FunctionName, ROUTES, type RouteDefinition } from '../lambda/routes';
 import { ApprovalNotifier, type NotificationProps, resolveNotificationProps } from './approval-notifier';
+import {
+  type AlarmThresholds,
+  ApprovalWebhookAlarms,
+  resolveAlarmThresholds,
+} from './approval-webhook-alarms';
+import { ApprovalWebhookDashboard } from './approval-webhook-dashboard';
+import { APPROVER_SEATS_DEFAULTS, ApproverSeats, validateApproverSeats } from './approver-seats';
 import { cloudFormationExecutionRoleArn, restrictSecretAccess, roleArnProblem } from './secret-policy';
 import { grantSlackFunctionNeeds } from './slack-function';
 import { grantSsmActions, SHARED_ROLES, type SsmRoleName } from './ssm-permissions';
+import { grantStateItems, STATE_ITEM_ACCESS } from './state-table-access';
 import { type PowertoolsLogLevel, WEBHOOK_FUNCTION_DEFAULTS, WebhookFunction } from './webhook-function';
 
 /** The repository root: `lambda/routes.ts` gives handler entries relative to it. */
@@ -79,6 +88,10 @@ const SLACK_ROUTE_AUTH_REASON =
 const GET_ROUTE_AUTH_REASON =
   'The GET route only renders a confirmation page and never changes an execution (so mail scanners that ' +
   'prefetch links change nothing); the handler verifies the signed link token before rendering anything.';
+const OPENAPI_ROUTE_AUTH_REASON =
+  "The route serves the API's own OpenAPI description, the same for every caller: public by design, " +
+  'read-only, it takes no credentials and its handler reads no secret, no execution and no table item, ' +
+  'so there is nothing for an authorizer to protect.';
 
 export interface ApprovalWebhookProps {
   /**
@@ -155,6 +168,24 @@ export interface ApprovalWebhookProps {
    * first). With Slack in use, consider RETAIN.
    */
   readonly stateTableRemovalPolicy?: RemovalPolicy;
+  /**
+   * How many approver seats (principals SSM counts apart), seat 1 being the signal role: the largest
+   * `MinRequiredApprovals` a runbook can meet through the webhook, one distinct person per seat. From 1 to
+   * 10 (SSM's limit on a step's `Approvers`). See `ApproverSeats`.
+   * @default 3
+   */
+  readonly approverSeats?: number;
+  /**
+   * Where the alarms send their changes into ALARM and back to OK (see `ApprovalWebhookAlarms`). The topic
+   * must let CloudWatch publish to it.
+   * @default - no alarm action: the alarms show in the console and on the dashboard only
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * The alarms' thresholds, each per 5-minute period.
+   * @default - `ALARM_THRESHOLD_DEFAULTS`: 1 of everything that needs a person, 20 authentication failures
+   */
+  readonly alarmThresholds?: AlarmThresholds;
 }
 
 /**
@@ -164,8 +195,10 @@ export interface ApprovalWebhookProps {
  * (whose resource policy lets no other principal read it but the operator role and the deployment), the
  * state table, and the notifier (`ApprovalNotifier`) that tells approvers a gate waits.
  *
- * Runbook authors put `signalRole.roleArn` into the `Approvers` of their `aws:approve` steps, and
- * `notifier.topic.topicArn` into their `NotificationArn`.
+ * Runbook authors put `signalRole.roleArn` into the `Approvers` of their `aws:approve` steps (for a gate
+ * that needs N people, the first N of `approverSeats.roleArns`), and `notifier.topic.topicArn` into their
+ * `NotificationArn`. `alarms` and `dashboard` watch it in production; failed notifications wait in
+ * `notifier.deadLetterQueue`.
  */
 export class ApprovalWebhook extends Construct {
   /** The HTTP API (payload format 2.0, no CORS, authentication in the handlers). */
@@ -187,8 +220,9 @@ export class ApprovalWebhook extends Construct {
 
   /**
    * The webhook's one DynamoDB table (key and TTL attribute: `STATE_TABLE_SCHEMA`): on demand, TTL,
-   * point-in-time recovery, AWS-managed encryption. It holds the notifier's idempotency records and, under
-   * `slack#` keys, where each gate's Slack messages were posted.
+   * point-in-time recovery, AWS-managed encryption. It holds the notifier's idempotency records, under
+   * `slack#` keys where each gate's Slack messages were posted, and under `quorum#` keys who holds which
+   * approver seat of a gate (`STATE_ITEM_ACCESS`: who may touch which items).
    */
   public readonly stateTable: dynamodb.Table;
   /** Tells approvers that a gate waits: the function, its SNS topic and EventBridge rules. */
@@ -198,13 +232,17 @@ export class ApprovalWebhook extends Construct {
   public readonly signalFunction: WebhookFunction;
   /** Serves stop: the only holder of `ssm:StopAutomationExecution`. */
   public readonly stopFunction: WebhookFunction;
-  /** Serves the GET confirmation page: reads executions, changes none. */
+  /**
+   * Serves the GET confirmation page and `GET /openapi.json`: reads executions and the state table's
+   * `quorum#` items (`STATE_ITEM_ACCESS.confirm`), changes none.
+   */
   public readonly confirmFunction: WebhookFunction;
   /**
    * Serves `POST /slack/interactions` (Slack's button clicks and modal submissions) and carries out the
    * decisions it hands to itself asynchronously. Runs as `signalRole` (its `role` is that very role): SSM
-   * accepts an Approve only from a principal in the step's `Approvers`. Besides, the role may get, put and
-   * update the state table's `slack#` items and invoke this function (`slackSelfInvokePolicy`).
+   * accepts an Approve only from a principal in the step's `Approvers`. Besides, the role may get and update
+   * the state table's `slack#` and `quorum#` items (`STATE_ITEM_ACCESS.signal`) and invoke this function
+   * (`slackSelfInvokePolicy`).
    */
   public readonly slackFunction: WebhookFunction;
   /** Lets the signal role invoke `slackFunction` (and nothing else): the hand-off of a decision to itself. */
@@ -219,6 +257,15 @@ export class ApprovalWebhook extends Construct {
   public readonly signalRole: iam.Role;
   public readonly stopRole: iam.Role;
   public readonly confirmRole: iam.Role;
+  /**
+   * The approver seats: seat 1 is `signalRole`, seats 2..K roles that hold only `ssm:SendAutomationSignal`
+   * and trust only `signalRole`. Quorum runbooks list `approverSeats.roleArns` in their `Approvers`.
+   */
+  public readonly approverSeats: ApproverSeats;
+  /** The alarms: API 5xx, SSM throttling, notifier errors, failed notifications, authentication failures, dead letters. */
+  public readonly alarms: ApprovalWebhookAlarms;
+  /** The CloudWatch dashboard of the webhook's metrics. */
+  public readonly dashboard: ApprovalWebhookDashboard;
 
   constructor(scope: Construct, id: string, props: ApprovalWebhookProps = {}) {
     super(scope, id);
@@ -228,8 +275,11 @@ export class ApprovalWebhook extends Construct {
     );
     const logRetention = props.logRetention ?? APPROVAL_WEBHOOK_DEFAULTS.logRetention;
     const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
-    // Fail before anything is bundled; the notifier validates the same props again when it is built.
+    // Fail before anything is bundled; the notifier, the seats and the alarms validate the same props again
+    // when they are built.
     resolveNotificationProps(props.notifications);
+    validateApproverSeats(props.approverSeats ?? APPROVER_SEATS_DEFAULTS.seats);
+    resolveAlarmThresholds(props.alarmThresholds);
     const secretRemovalPolicy = props.secretRemovalPolicy ?? RemovalPolicy.DESTROY;
     const deploymentRoleArn = resolveSecretDeploymentRole(this, props);
 
@@ -294,13 +344,32 @@ export class ApprovalWebhook extends Construct {
     this.signalRole = this.signalFunction.role;
     this.stopRole = this.stopFunction.role;
     this.confirmRole = this.confirmFunction.role;
-    const ownRoles: Readonly<Record<Exclude<SsmRoleName, 'notifier'>, iam.Role>> = {
+    const ownRoles: Readonly<Record<Exclude<SsmRoleName, 'notifier' | 'approverSeat'>, iam.Role>> = {
       signal: this.signalRole,
       stop: this.stopRole,
       confirm: this.confirmRole,
     };
     for (const name of Object.keys(ownRoles) as (keyof typeof ownRoles)[]) {
       grantSsmActions(ownRoles[name], name);
+    }
+    // The seats trust the signal role. The functions that act on a gate or show it (signal, confirm, and
+    // below the notifier and the Slack function) learn them from APPROVER_SEAT_ROLE_ARNS, and the seat
+    // claims (quorum# items) from the state table: the signal role claims seats (and, as the Slack function,
+    // keeps its slack# items), the confirm role only reads them. The notifier gets its own table access.
+    this.approverSeats = new ApproverSeats(this, 'ApproverSeats', {
+      signalRole: this.signalRole,
+      seats: props.approverSeats,
+    });
+    grantStateItems(this.signalRole, this.stateTable, STATE_ITEM_ACCESS.signal);
+    grantStateItems(this.confirmRole, this.stateTable, STATE_ITEM_ACCESS.confirm);
+    const quorumEnvironment: Readonly<Record<string, string>> = {
+      ...this.approverSeats.environment,
+      [STATE_TABLE_ENV]: this.stateTable.tableName,
+    };
+    for (const seatsKnower of [this.signalFunction, this.confirmFunction]) {
+      for (const [name, value] of Object.entries(quorumEnvironment)) {
+        seatsKnower.function.addEnvironment(name, value);
+      }
     }
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
@@ -336,6 +405,7 @@ export class ApprovalWebhook extends Construct {
       logRetention,
       logRemovalPolicy,
       logLevel: props.logLevel,
+      environment: this.approverSeats.environment,
     });
 
     // After the notifier: the Slack function reads the same configuration (who may decide a gate from Slack).
@@ -343,14 +413,17 @@ export class ApprovalWebhook extends Construct {
       'slack',
       'SlackFunction',
       'Approve or reject an SSM Automation execution from a Slack button',
-      { role: ownRoles[SHARED_ROLES.slack], environment: this.notifier.configEnvironment },
+      {
+        role: ownRoles[SHARED_ROLES.slack],
+        environment: { ...this.notifier.configEnvironment, ...this.approverSeats.environment },
+      },
     );
-    this.slackSelfInvokePolicy = grantSlackFunctionNeeds(
-      this,
-      'SlackSelfInvokePolicy',
-      this.slackFunction,
-      this.stateTable,
-    );
+    this.slackSelfInvokePolicy = grantSlackFunctionNeeds(this, 'SlackSelfInvokePolicy', this.slackFunction);
+    // The signal function shows a quorum's tally on the gate's Slack messages after a link or API approval
+    // (lambda/quorum/refresh-messages.ts): it needs the same configuration (API URL, link lifetime).
+    for (const [name, value] of Object.entries(this.notifier.configEnvironment)) {
+      this.signalFunction.function.addEnvironment(name, value);
+    }
 
     const functions: Readonly<Record<FunctionName, WebhookFunction>> = {
       signal: this.signalFunction,
@@ -378,22 +451,38 @@ export class ApprovalWebhook extends Construct {
       for (const httpRoute of httpRoutes) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason:
-            route.method === 'GET'
-              ? GET_ROUTE_AUTH_REASON
-              : route.functionName === 'slack'
-                ? SLACK_ROUTE_AUTH_REASON
-                : POST_ROUTE_AUTH_REASON,
+          reason: routeAuthReason(route),
         });
       }
     }
 
     // Last, once every role that reads the secret exists. The Slack function reads it as the signal role.
+    // The approver seats are no readers: they are denied like any other principal.
     this.secretPolicy = restrictSecretAccess(this.secret, {
       readerRoles: [this.signalRole, this.stopRole, this.confirmRole, this.notifier.role],
       operatorRoleArn: props.secretOperatorRoleArn,
       deploymentRoleArn,
       removalPolicy: secretRemovalPolicy,
+    });
+
+    this.alarms = new ApprovalWebhookAlarms(this, 'Alarms', {
+      httpApi: this.httpApi,
+      notifierFunction: this.notifier.function.function,
+      deadLetterQueue: this.notifier.deadLetterQueue,
+      alarmTopic: props.alarmTopic,
+      thresholds: props.alarmThresholds,
+    });
+    this.dashboard = new ApprovalWebhookDashboard(this, 'Dashboard', {
+      httpApi: this.httpApi,
+      functions: {
+        signal: this.signalFunction.function,
+        stop: this.stopFunction.function,
+        confirm: this.confirmFunction.function,
+        slack: this.slackFunction.function,
+        notifier: this.notifier.function.function,
+      },
+      deadLetterQueue: this.notifier.deadLetterQueue,
+      alarms: this.alarms.alarms,
     });
   }
 }
@@ -417,6 +506,13 @@ function resolveSecretDeploymentRole(scope: Construct, props: ApprovalWebhookPro
     );
   }
   return deploymentRoleArn;
+}
+
+/** Why a route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4), in its own words. */
+function routeAuthReason(route: RouteDefinition): string {
+  if (route.action === 'openapi') return OPENAPI_ROUTE_AUTH_REASON;
+  if (route.method === 'GET') return GET_ROUTE_AUTH_REASON;
+  return route.functionName === 'slack' ? SLACK_ROUTE_AUTH_REASON : POST_ROUTE_AUTH_REASON;
 }
 
 function capitalize(name: string): string {

@@ -17,12 +17,18 @@ export const SHARED_ROLES = { slack: 'signal' } as const satisfies Partial<
 /** A function that runs as another function's role (see `SHARED_ROLES`). */
 export type RoleSharingFunctionName = keyof typeof SHARED_ROLES;
 
-/** The roles that hold SSM actions: one per function of the HTTP API that has a role of its own, and the notifier's. */
-export type SsmRoleName = Exclude<FunctionName, RoleSharingFunctionName> | 'notifier';
+/**
+ * The roles that hold SSM actions: one per function of the HTTP API that has a role of its own, the
+ * notifier's, and the approver seats 2..K (`approverSeat`, one entry for all of them: see `SSM_ACTIONS`).
+ */
+export type SsmRoleName = Exclude<FunctionName, RoleSharingFunctionName> | 'notifier' | 'approverSeat';
 
 /** The SSM actions of one role, mutating apart from read-only. */
 export interface SsmRoleActions {
-  /** Actions that change an execution. Each appears in exactly one role. */
+  /**
+   * Actions that change an execution. `ssm:StopAutomationExecution` appears in exactly one role (stop);
+   * `ssm:SendAutomationSignal` in the signal role and the approver seats, and nowhere else (see `SSM_ACTIONS`).
+   */
   readonly mutating: readonly string[];
   /** Actions that only read an execution. */
   readonly read: readonly string[];
@@ -32,16 +38,26 @@ export interface SsmRoleActions {
 export const SSM_READ_ACTIONS: readonly string[] = ['ssm:GetAutomationExecution'];
 
 /**
- * Every SSM action the webhook may call, per role (DESIGN.md §4). The mutating actions stay exactly two,
- * each in its own role: the signal role sends signals, the stop role stops executions. Every role reads
- * executions, because each needs the truth before it acts or speaks: the gate check before a signal,
- * the outcome after a lost answer, the confirmation page, the notifier's message.
+ * Every SSM action the webhook may call, per role (DESIGN.md §4). The mutating actions stay exactly two:
+ * - `ssm:StopAutomationExecution` in exactly one role, the stop role. SSM checks no approver list on a
+ *   stop, so nothing else may hold it.
+ * - `ssm:SendAutomationSignal` in the signal role and in the approver seat roles (seats 2..K, see
+ *   lib/approver-seats.ts), nowhere else. The seats exist because SSM counts approvals per principal: a
+ *   gate with `MinRequiredApprovals: N` needs N principals of its `Approvers`, so N different people's
+ *   approvals reach SSM through N different seats (seat 1 is the signal role itself) and SSM's own record
+ *   shows N decisions. A seat holds this one action and nothing else (not even a read: the function reads
+ *   with its own role first), and trusts only the signal role, so it adds no principal that could act
+ *   outside the signal function's checks.
+ *
+ * Every function role reads executions, because each needs the truth before it acts or speaks: the gate
+ * check before a signal, the outcome after a lost answer, the confirmation page, the notifier's message.
  */
 export const SSM_ACTIONS: Readonly<Record<SsmRoleName, SsmRoleActions>> = {
   signal: { mutating: ['ssm:SendAutomationSignal'], read: SSM_READ_ACTIONS },
   stop: { mutating: ['ssm:StopAutomationExecution'], read: SSM_READ_ACTIONS },
   confirm: { mutating: [], read: SSM_READ_ACTIONS },
   notifier: { mutating: [], read: SSM_READ_ACTIONS },
+  approverSeat: { mutating: ['ssm:SendAutomationSignal'], read: [] },
 };
 
 /** How cdk-nag renders the automation-execution ARN in its IAM5 finding ids. */

@@ -5,6 +5,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_NAMESPACE_ENV } from './webhook-metrics';
 
 /** Log levels understood by Powertools for AWS Lambda (`POWERTOOLS_LOG_LEVEL`). */
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -20,6 +21,11 @@ export const WEBHOOK_FUNCTION_DEFAULTS = {
   logRetention: logs.RetentionDays.ONE_MONTH,
   logLevel: 'INFO' as PowertoolsLogLevel,
   serviceName: 'ssm-approval-webhook',
+  /**
+   * `POWERTOOLS_METRICS_NAMESPACE`, the same for every function: the stack's alarms and dashboard watch
+   * this namespace, so a function cannot choose another.
+   */
+  metricsNamespace: METRICS_NAMESPACE,
 } as const;
 
 /**
@@ -57,7 +63,8 @@ export interface WebhookFunctionProps {
   readonly timeout?: Duration;
   /**
    * Environment variables besides the ones every function gets (`POWERTOOLS_SERVICE_NAME`,
-   * `POWERTOOLS_LOG_LEVEL`, `APP_SECRET_ARN`, `NODE_OPTIONS`), which they may not replace. Never a secret:
+   * `POWERTOOLS_LOG_LEVEL`, `POWERTOOLS_METRICS_NAMESPACE`, `APP_SECRET_ARN`, `NODE_OPTIONS`), which they
+   * may not replace. Never a secret:
    * the values are visible in the template and the function's configuration.
    * @default - none
    */
@@ -110,6 +117,7 @@ export class WebhookFunction extends Construct {
     const baseEnvironment: Record<string, string> = {
       POWERTOOLS_SERVICE_NAME: props.serviceName ?? WEBHOOK_FUNCTION_DEFAULTS.serviceName,
       POWERTOOLS_LOG_LEVEL: props.logLevel ?? WEBHOOK_FUNCTION_DEFAULTS.logLevel,
+      [METRICS_NAMESPACE_ENV]: WEBHOOK_FUNCTION_DEFAULTS.metricsNamespace,
       // The ARN only: the handlers fetch the value at runtime and cache it.
       APP_SECRET_ARN: props.secret.secretArn,
       NODE_OPTIONS: '--enable-source-maps',

@@ -4,7 +4,8 @@
  * EventBridge events, a DynamoDB-compatible server (dynalite) for its state table, a local SES v2
  * endpoint whose mailbox the local API serves, a local Slack (Web API and channel page) and a local Teams
  * workflow webhook (and its page), a local Lambda Invoke API (the Slack function hands each decision to
- * itself through it), the local secret store, and a demo execution waiting at its approval step.
+ * itself through it), a local STS (the functions take approver seats 2 and 3 through it), the local secret
+ * store, and a demo execution waiting at its approval step.
  * `npm start` and the end-to-end tests both start it through here.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,7 @@ import {
 import { NOTIFIER_CONFIG_ENV, type NotifierConfig } from '../lambda/notify/config';
 import { matchesPattern, NOTIFIER_EVENT_PATTERNS } from '../lambda/notify/event-patterns';
 import { STATE_TABLE_ENV } from '../lambda/notify/state-table';
+import { SEATS_ENV } from '../lambda/quorum/seats';
 import { FUNCTION_ENTRIES, type FunctionName } from '../lambda/routes';
 import { type FunctionEnvironments, type LocalApi, startLocalApi } from './api-server';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb/server';
@@ -34,7 +36,13 @@ import { type LocalNotifier, startLocalNotifier } from './notifier-host';
 import { readSecretFile, updateSecretDocument } from './secret-store';
 import { MAILBOX_PATH, mailboxPages } from './ses/mailbox-page';
 import { type LocalSes, startLocalSes } from './ses/server';
-import { DEFAULT_LOCAL_PRINCIPALS, LOCAL_ACCOUNT_ID, type Simulator, startSimulator } from './simulator';
+import {
+  DEFAULT_LOCAL_PRINCIPALS,
+  LOCAL_ACCOUNT_ID,
+  type SessionResolver,
+  type Simulator,
+  startSimulator,
+} from './simulator';
 import { SLACK_PAGE_PATH, slackRoutes } from './slack/page';
 import {
   type LocalSlack,
@@ -44,9 +52,15 @@ import {
   startLocalSlack,
 } from './slack/server';
 import { type LocalTeams, startLocalTeams, TEAMS_PAGE_PATH, teamsPages } from './slack/teams';
+import { assumedRoleArn } from './sts/assume-role';
+import { type LocalSts, startLocalSts } from './sts/server';
 
 export const LOCAL_REGION = 'us-east-1';
 export const DEMO_RUNBOOK = 'Demo-ApproveChange';
+/** The demo runbook whose approval step needs two different people (MinRequiredApprovals 2). */
+export const QUORUM_DEMO_RUNBOOK = 'Demo-Quorum';
+/** The second person the local routing e-mails about Demo-Quorum's gate, besides the usual recipients. */
+export const LOCAL_SECOND_APPROVER = 'colleague@example.com';
 /** The API client `npm start` creates afresh each time, so its printed curl calls work. */
 export const LOCAL_API_CLIENT = 'local-curl';
 
@@ -72,6 +86,19 @@ const NOTIFIER_CREDENTIALS = credentialsOf('AKIALOCALWEBHOOKNOTI');
 
 /** The role the shipped runbooks list in Approvers (their `Approver` parameter's default). */
 export const LOCAL_SIGNAL_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/ssm-approval-webhook-signal`;
+/**
+ * The approver seats, seat 1 first, as the stack outputs them (`ApproverSeatRoleArns`): seat 1 is the signal
+ * role itself; seats 2 and 3 are roles only the signal role may assume (through the local STS), whose local
+ * credentials the simulator knows as `AKIALOCALWEBHOOKSEAT2` and `AKIALOCALWEBHOOKSEAT3`.
+ */
+export const LOCAL_SEAT_ROLE_ARNS: readonly string[] = [
+  LOCAL_SIGNAL_ROLE_ARN,
+  `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/ssm-approval-webhook-seat-2`,
+  `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/ssm-approval-webhook-seat-3`,
+];
+/** The simulator principal (access key id) behind each seat role other than seat 1, in seat order. */
+const SEAT_PRINCIPALS = ['AKIALOCALWEBHOOKSEAT2', 'AKIALOCALWEBHOOKSEAT3'] as const;
+
 /** The one identity the local notifier may send e-mail as (the local SES refuses any other). */
 export const LOCAL_EMAIL_FROM = 'approvals@webhook.localhost';
 
@@ -91,7 +118,10 @@ export const LOCAL_SLACK_APPROVER: SlackUser = {
   realName: 'Alice',
   email: 'alice@example.com',
 };
-/** A member of the channel who is not an approver: his presses change nothing. */
+/**
+ * A member of the channel who is not an approver (his presses change nothing), except of Demo-Quorum's gate,
+ * which needs two different people.
+ */
 export const LOCAL_SLACK_BYSTANDER: SlackUser = {
   id: 'U0LOCALBOB',
   name: 'bob',
@@ -165,6 +195,8 @@ export interface LocalStack {
   readonly teamsUrl?: string;
   /** The local Lambda Invoke API, through which the Slack function invokes itself (simulator only). */
   readonly lambda?: LocalLambda;
+  /** The local STS, through which the functions assume approver seats 2 and 3 (simulator only). */
+  readonly sts?: LocalSts;
   close(): Promise<void>;
 }
 
@@ -176,6 +208,9 @@ const baseEnvironment = (options: LocalStackOptions): Record<string, string> => 
   APP_SECRET_MAX_AGE_SECONDS: '0',
   POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook-local',
   POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
+  // The functions' EMF metric lines follow the log level: off when the functions log nothing (the e2e tests),
+  // else left on, so `npm start` shows them. Powertools Metrics reads this variable itself.
+  ...(options.logLevel === 'SILENT' ? { POWERTOOLS_METRICS_DISABLED: 'true' } : {}),
   AWS_REGION: LOCAL_REGION,
   // The runner's own process already warned once that Node 20 support ends; say it once, not per function.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -208,25 +243,36 @@ const simulatorEnvironment = (options: LocalStackOptions, simulatorUrl: string, 
 /**
  * The notifier's configuration (the Slack function reads the same): every runbook's gates go to the local
  * recipients by e-mail, to the local Slack's #approvals (where only alice may decide) and to the local
- * Teams webhook `change-room`.
+ * Teams webhook `change-room`. Demo-Quorum's gate, which needs two different people, is also e-mailed to
+ * a second person, and in Slack both alice and bob may decide it.
  */
-export const localNotifierConfig = (apiUrl: string, recipients: readonly string[]): NotifierConfig => ({
-  apiUrl,
-  signalRoleArn: LOCAL_SIGNAL_ROLE_ARN,
-  email: { from: LOCAL_EMAIL_FROM },
-  webhooks: {},
-  rules: [],
-  defaultRule: {
-    email: [...recipients],
-    slack: {
-      channels: [LOCAL_SLACK_CHANNEL.id],
-      approvers: { users: [LOCAL_SLACK_APPROVER.id] },
-      approve: 'at-once',
+export const localNotifierConfig = (apiUrl: string, recipients: readonly string[]): NotifierConfig => {
+  const slack = (users: readonly SlackUser[]) => ({
+    channels: [LOCAL_SLACK_CHANNEL.id],
+    approvers: { users: users.map((user) => user.id) },
+    approve: 'at-once' as const,
+  });
+  return {
+    apiUrl,
+    signalRoleArn: LOCAL_SIGNAL_ROLE_ARN,
+    email: { from: LOCAL_EMAIL_FROM },
+    webhooks: {},
+    rules: [
+      {
+        runbooks: [QUORUM_DEMO_RUNBOOK],
+        email: [...new Set([...recipients, LOCAL_SECOND_APPROVER])],
+        slack: slack([LOCAL_SLACK_APPROVER, LOCAL_SLACK_BYSTANDER]),
+        teams: [LOCAL_TEAMS_WEBHOOK],
+      },
+    ],
+    defaultRule: {
+      email: [...recipients],
+      slack: slack([LOCAL_SLACK_APPROVER]),
+      teams: [LOCAL_TEAMS_WEBHOOK],
     },
-    teams: [LOCAL_TEAMS_WEBHOOK],
-  },
-  maxLinkTtlSeconds: 7 * 24 * 3600,
-});
+    maxLinkTtlSeconds: 7 * 24 * 3600,
+  };
+};
 
 /** The local services the simulator-backed functions reach through the SDK's own endpoint settings. */
 interface LocalServices {
@@ -235,7 +281,23 @@ interface LocalServices {
   readonly ses: LocalSes;
   readonly slack: LocalSlack;
   readonly lambda: LocalLambda;
+  readonly sts: LocalSts;
 }
+
+/**
+ * What the functions that decide or show a quorum gate get (signal and Slack take seats; confirm and the
+ * notifier show the tally by seat): the seats and the local STS to assume seats 2.. through. The signal
+ * function also gets the state table, where it claims seats, and the confirm function reads the claims
+ * there (the Slack function and the notifier have it), as in the stack.
+ */
+const seatEnvironment = (services: LocalServices, name?: FunctionName): Record<string, string> => ({
+  [SEATS_ENV]: JSON.stringify(LOCAL_SEAT_ROLE_ARNS),
+  // The standard variable the SDK reads for STS's endpoint.
+  AWS_ENDPOINT_URL_STS: services.sts.url,
+  ...(name === 'signal' || name === 'confirm'
+    ? { AWS_ENDPOINT_URL_DYNAMODB: services.dynamo.url, [STATE_TABLE_ENV]: services.dynamo.tableName }
+    : {}),
+});
 
 const notifierConfigJson = (options: LocalStackOptions, apiUrl: string): string =>
   JSON.stringify(localNotifierConfig(apiUrl, options.notify ?? [options.approver ?? DEFAULT_APPROVER]));
@@ -257,6 +319,7 @@ const slackEnvironment = (
   AWS_ENDPOINT_URL_LAMBDA: services.lambda.url,
   AWS_LAMBDA_FUNCTION_NAME: SLACK_FUNCTION,
   [NOTIFIER_CONFIG_ENV]: notifierConfigJson(options, apiUrl),
+  ...seatEnvironment(services),
 });
 
 const notifierEnvironment = (
@@ -272,6 +335,7 @@ const notifierEnvironment = (
   [STATE_TABLE_ENV]: services.dynamo.tableName,
   SLACK_API_URL: services.slack.apiUrl,
   [NOTIFIER_CONFIG_ENV]: notifierConfigJson(options, apiUrl),
+  ...seatEnvironment(services),
 });
 
 /** The developer's own client may do everything the API offers, so that every printed example works. */
@@ -349,6 +413,43 @@ export const signedLinks = async (
 
 const DEFAULT_APPROVER = 'you@example.com';
 
+/**
+ * The local STS's callers and roles: exactly the signal role (the signal and Slack functions' credentials)
+ * may assume exactly seats 2 and 3, as the seats' trust policies say in the stack.
+ */
+export const localStsOptions = (host: string): Parameters<typeof startLocalSts>[0] => ({
+  host,
+  callers: {
+    [SIGNAL_ROLE_CREDENTIALS.accessKeyId]: {
+      secretAccessKey: SIGNAL_ROLE_CREDENTIALS.secretAccessKey,
+      arn: DEFAULT_LOCAL_PRINCIPALS.AKIALOCALWEBHOOKSIGN?.arn ?? LOCAL_SIGNAL_ROLE_ARN,
+    },
+  },
+  roles: Object.fromEntries(
+    SEAT_PRINCIPALS.map((accessKeyId, index) => [
+      LOCAL_SEAT_ROLE_ARNS[index + 1] as string,
+      { trustedCallers: [SIGNAL_ROLE_CREDENTIALS.accessKeyId], credentials: credentialsOf(accessKeyId) },
+    ]),
+  ),
+});
+
+/**
+ * The simulator's session resolver, wired to the local STS (looked up on each request, as the STS starts
+ * after the simulator): a token is a session when the STS issued it for that access key, expired sessions
+ * included (the simulator answers those ExpiredTokenException). The session acts as its assumed-role ARN,
+ * `arn:aws:sts::ACCT:assumed-role/<seat role>/<session name>`, which SSM records as the seat's approver.
+ */
+export const stsSessions =
+  (localSts: () => LocalSts | undefined): SessionResolver =>
+  (accessKeyId, sessionToken) => {
+    const session = localSts()
+      ?.sessions()
+      .find((issued) => issued.sessionToken === sessionToken && issued.accessKeyId === accessKeyId);
+    return session === undefined
+      ? undefined
+      : { arn: assumedRoleArn(session.roleArn, session.roleSessionName), expiration: session.expiration };
+  };
+
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const host = options.host ?? '127.0.0.1';
   // Creates the store on the first start (one link key), before any function or the notifier reads it;
@@ -360,10 +461,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const deliver = (event: unknown, times = 1) => {
     for (let i = 0; i < times; i += 1) void notifier?.deliver(event);
   };
+  // The simulator starts before the local STS, so it reaches the STS's sessions through this variable.
+  let sts: LocalSts | undefined;
   const simulator = options.realSsm
     ? undefined
     : await startSimulator({
         host,
+        sessions: stsSessions(() => sts),
         port: options.simulatorPort,
         runbookDir: options.runbookDir ?? path.join(__dirname, 'runbooks'),
         onSnsNotification: (event) => deliver(event, options.snsDeliveries ?? 1),
@@ -391,6 +495,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       })
     : undefined;
   const teams = simulator ? await startLocalTeams({ host }) : undefined;
+  sts = simulator ? await startLocalSts(localStsOptions(host)) : undefined;
   // The functions start with the API, after this server: it finds them when a request comes.
   let api: LocalApi | undefined;
   const lambda = simulator
@@ -413,7 +518,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       })
     : undefined;
   const services: LocalServices | undefined =
-    simulator && dynamo && ses && slack && lambda ? { simulator, dynamo, ses, slack, lambda } : undefined;
+    simulator && dynamo && ses && slack && lambda && sts
+      ? { simulator, dynamo, ses, slack, lambda, sts }
+      : undefined;
   const environments = (apiUrl: string): FunctionEnvironments =>
     Object.fromEntries(
       (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).map((name) => [
@@ -422,7 +529,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           ? realSsmEnvironment(options)
           : name === SLACK_FUNCTION
             ? slackEnvironment(options, services, apiUrl)
-            : simulatorEnvironment(options, services.simulator.url, name),
+            : name === 'signal' || name === 'confirm'
+              ? {
+                  ...simulatorEnvironment(options, services.simulator.url, name),
+                  ...seatEnvironment(services, name),
+                  // The signal function shows a quorum's tally on the gate's Slack messages, as in the stack.
+                  ...(name === 'signal'
+                    ? {
+                        SLACK_API_URL: services.slack.apiUrl,
+                        [NOTIFIER_CONFIG_ENV]: notifierConfigJson(options, apiUrl),
+                      }
+                    : {}),
+                }
+              : simulatorEnvironment(options, services.simulator.url, name),
       ]),
     ) as Record<FunctionName, Record<string, string>>;
 
@@ -433,6 +552,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     await slack?.close();
     await teams?.close();
     await lambda?.close();
+    await sts?.close();
   };
   api = await startLocalApi({
     host,
@@ -504,6 +624,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       : {}),
     ...(teams ? { teams, teamsUrl: `${apiUrl}${TEAMS_PAGE_PATH}` } : {}),
     ...(lambda ? { lambda } : {}),
+    ...(sts ? { sts } : {}),
     close,
   };
 };

@@ -6,7 +6,14 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DEMO_RUNBOOK, LOCAL_REGION, type LocalStack, OPERATOR_CREDENTIALS, startLocalStack } from './runner';
+import {
+  DEMO_RUNBOOK,
+  LOCAL_REGION,
+  type LocalStack,
+  OPERATOR_CREDENTIALS,
+  QUORUM_DEMO_RUNBOOK,
+  startLocalStack,
+} from './runner';
 import { defaultSecretFilePath } from './secret-store';
 import { DEFAULT_LOCAL_PRINCIPALS } from './simulator';
 
@@ -52,6 +59,7 @@ export const banner = (stack: LocalStack): string => {
     '',
     'ssm-approval-webhook is running locally.',
     `  API:       ${stack.apiUrl}`,
+    `  OpenAPI:   ${stack.apiUrl}/openapi.json`,
     stack.simulatorUrl
       ? `  Simulator: ${stack.simulatorUrl} (SSM Automation, wire-compatible)`
       : '  SSM:       real SSM',
@@ -97,6 +105,9 @@ export const banner = (stack: LocalStack): string => {
       '',
       'Start a runbook with two approval steps in a row (each e-mails its own step-bound links):',
       `  ${aws} start-automation-execution --document-name Demo-TwoGates ${where}`,
+      '',
+      'Start a runbook whose approval needs two different people (each is e-mailed a link; the same person twice counts once):',
+      `  ${aws} start-automation-execution --document-name ${QUORUM_DEMO_RUNBOOK} ${where}`,
       '',
       'Status changes of the demo executions are printed here. Ctrl-C stops.',
     );

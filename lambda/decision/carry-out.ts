@@ -88,7 +88,41 @@ export interface DecisionRequest {
    */
   readonly authorize?: (before: ExecutionView) => void;
   readonly budget: Budget;
+  /**
+   * The execution as {@link readAndCheck} already read and checked it for this request (the quorum path
+   * reads it first to choose a seat): step 1 is then not done again.
+   */
+  readonly checked?: ExecutionView;
 }
+
+/** What step 1 found: the execution as read, or that it already shows this decision. */
+export type Checked =
+  | { readonly kind: 'checked'; readonly before: ExecutionView }
+  | Extract<GateState, { kind: 'already' }>;
+
+/**
+ * Step 1 alone: reads the execution and refuses what may not be done on it (an API client's runbook scope,
+ * the caller's own check, a step-bound credential's gate), or finds the decision already there.
+ */
+export const readAndCheck = async (
+  request: Pick<DecisionRequest, 'client' | 'executionId' | 'identity' | 'intent' | 'authorize' | 'budget'>,
+): Promise<Checked> => {
+  const { client, executionId, identity, intent, budget } = request;
+  const gate = gateOf(identity);
+  const before: ExecutionView = await readExecution(
+    client,
+    executionId,
+    budget.signal(AFTER_FIRST_READ_RESERVE_MS),
+  );
+  if (identity.kind === 'api') authorizeApiRunbook(identity, before.documentName);
+  request.authorize?.(before);
+  if (gate !== undefined) {
+    // A link never carries `signal` (authorizeLink refuses it before the handler runs).
+    const state = assessGate(before, intent.action as LinkAction, gate);
+    if (state.kind === 'already') return state;
+  }
+  return { kind: 'checked', before };
+};
 
 /** SSM's request id of an answer (or of the error that carried it), for the audit record. */
 const requestIdOf = (answer: unknown): { ssmRequestId?: string } => {
@@ -120,17 +154,13 @@ const alreadyFrom = (state: Extract<ReturnType<typeof judge>, { kind: 'applied' 
 export const carryOut = async (request: DecisionRequest): Promise<DecisionOutcome> => {
   const { client, executionId, identity, intent, budget } = request;
   const gate = gateOf(identity);
-  const before: ExecutionView = await readExecution(
-    client,
-    executionId,
-    budget.signal(AFTER_FIRST_READ_RESERVE_MS),
-  );
-  if (identity.kind === 'api') authorizeApiRunbook(identity, before.documentName);
-  request.authorize?.(before);
-  if (gate !== undefined) {
-    // A link never carries `signal` (authorizeLink refuses it before the handler runs).
-    const state = assessGate(before, intent.action as LinkAction, gate);
-    if (state.kind === 'already') return state;
+  let before: ExecutionView;
+  if (request.checked !== undefined) {
+    before = request.checked;
+  } else {
+    const checked = await readAndCheck(request);
+    if (checked.kind === 'already') return checked;
+    before = checked.before;
   }
   const mutationClient = request.mutationClient ?? client;
   const target = targetGate(before, gate?.stepExecutionId);

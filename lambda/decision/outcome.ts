@@ -6,6 +6,7 @@
 import type { MutatingAction } from '../auth/link-token';
 import { type ExecutionView, findGate, type GateView, waitingGates } from '../gate/execution-view';
 import { whatHappened, whereNow } from '../gate/gate-check';
+import { tallyOf } from '../quorum/tally';
 
 export type Judgement =
   /** The execution shows the decision asked for. */
@@ -22,6 +23,11 @@ export interface Intent {
   readonly payloadValue?: string;
   /** For `stop`. */
   readonly stopType?: 'Cancel' | 'Complete';
+  /**
+   * For an Approve sent through an approver seat (docs/quorum.md): the seat's role ARN. An approval that
+   * does not close its gate shows only as this seat's Approve in SSM's ApproverDecisions.
+   */
+  readonly seat?: string;
 }
 
 /** The gate a decision aimed at: the link's own, or the one waiting before the call. */
@@ -32,11 +38,21 @@ const judgeDecision = (
   action: 'approve' | 'reject',
   target: GateView | undefined,
   after: ExecutionView,
+  seat?: string,
 ): Judgement => {
   // Nothing waited before the call: SSM's own answer (or, if lost, "unknown") stands.
   if (target === undefined) return { kind: 'pending' };
   const now = findGate(after, target.stepExecutionId);
-  if (now === undefined || now.waiting) return { kind: 'pending' };
+  if (now === undefined) return { kind: 'pending' };
+  if (now.waiting) {
+    // One approval of several: applied once SSM's record shows this seat's Approve.
+    // tallyOf names a seat's approval by the seat's role ARN, anyone else's by the principal SSM recorded.
+    const shown =
+      action === 'approve' &&
+      seat !== undefined &&
+      tallyOf(now, [seat]).approvals.some((approval) => approval.seat === seat);
+    return shown ? { kind: 'applied', gate: now } : { kind: 'pending' };
+  }
   const wanted = action === 'approve' ? 'Approved' : 'Rejected';
   if (now.outcome?.result === wanted) return { kind: 'applied', gate: now };
   return { kind: 'other', detail: `${whatHappened(now)}; ${whereNow(after)}.` };
@@ -79,7 +95,7 @@ export const judge = (
   switch (intent.action) {
     case 'approve':
     case 'reject':
-      return judgeDecision(intent.action, targetGate(before, gateId), after);
+      return judgeDecision(intent.action, targetGate(before, gateId), after, intent.seat);
     case 'stop':
       return judgeStop(intent.stopType ?? 'Cancel', before, after);
     default:
@@ -88,6 +104,7 @@ export const judge = (
           intent.signalType === 'Approve' ? 'approve' : 'reject',
           targetGate(before),
           after,
+          intent.seat,
         );
       }
       return judgeStepSignal(intent, before, after);

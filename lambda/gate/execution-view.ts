@@ -138,6 +138,8 @@ const gateOf = (step: StepExecution): GateView => {
     ...(notificationArn === undefined ? {} : { notificationArn }),
     stepStatus: step.StepStatus ?? 'Unknown',
     waiting,
+    // A gate that needs several approvals may show the ones it has while it still waits (a quorum's tally).
+    ...(waiting && step.Outputs?.ApproverDecisions !== undefined ? { decisions: decisionsOf(step) } : {}),
     ...(waiting || step.StepStatus === 'Pending' || step.StepStatus === 'InProgress'
       ? {}
       : { outcome: outcomeOf(step) }),

@@ -21,6 +21,22 @@ export interface GateSummary {
   readonly startedAt?: Date;
   /** When the gate times out: start + timeout. */
   readonly deadline?: Date;
+  /**
+   * The decisions SSM shows at the gate so far (its ApproverDecisions output), when it shows them while the
+   * gate still waits: a quorum gate's tally (lambda/quorum/tally.ts) is read from them. A closed gate's
+   * decisions are in its outcome (GateView.outcome.decisions).
+   */
+  readonly decisions?: readonly ApproverDecision[];
+}
+
+/** One decision SSM recorded at a gate (an entry of ApproverDecisions). */
+export interface ApproverDecision {
+  /** The principal SSM recorded as deciding: a listed approver, or a session of a listed role. */
+  readonly approver?: string;
+  /** `Approve` or `Reject`. */
+  readonly decision?: string;
+  readonly comment?: string;
+  readonly at?: Date;
 }
 
 /** The execution a gate belongs to. */

@@ -26,6 +26,8 @@ import { parseRecordedComment } from '../auth/identity-comment';
 import { ConfigurationError } from '../core/errors';
 import { actedAsRole } from '../gate/approvers';
 import type { ExecutionView, GateOutcome, GateView } from '../gate/execution-view';
+import { parseSeats } from '../quorum/seats';
+import { tallyOf } from '../quorum/tally';
 import { NO_BOT_TOKEN } from './channels/slack';
 import {
   type DecidedMessageInput,
@@ -79,14 +81,16 @@ const foreignDecider = (
 
 /**
  * Who decided, through which channel, and their comment: the recorded Comment tells when the webhook
- * wrote it (SSM names the signal role as the approver); otherwise SSM's approver and the comment as typed.
+ * wrote it (SSM names the signal role, or one of the approver seats, as the approver); otherwise SSM's
+ * approver and the comment as typed.
  */
 const deciderOf = (
   decision: Decision | undefined,
-  signalRoleArn: string,
+  webhookRoles: readonly string[],
 ): Pick<DecidedMessageInput['outcome'], 'by' | 'where' | 'comment'> => {
   if (decision === undefined) return {};
-  if (decision.approver === undefined || !actedAsRole(decision.approver, signalRoleArn)) {
+  const { approver } = decision;
+  if (approver === undefined || !webhookRoles.some((role) => actedAsRole(approver, role))) {
     return foreignDecider(decision);
   }
   const comment = decision.comment;
@@ -105,20 +109,41 @@ const deciderOf = (
  * The message a gate's post becomes once it no longer waits (decidedMessage), built only from SSM's truth:
  * gate.outcome (result, endedAt) and parseRecordedComment(first decision comment) — a Slack decision
  * mentions the user (<@U…>), others say via/by; a comment the webhook did not write is shown as the
- * comment with no "by".
+ * comment with no "by". A quorum gate (MinRequiredApprovals > 1) also shows its approvals (tallyOf).
+ *
+ * @param seats the approver seats (seat 1 is the signal role): a quorum gate's decisions are made as them.
  */
 export const closedGateMessage = (
   view: ExecutionView,
   gate: GateView,
   signalRoleArn: string,
+  seats: readonly string[] = [],
 ): SlackMessage => {
   const result = resultOf(view, gate);
   const decision = decisionOf(gate.outcome, result);
   const at = decision?.at ?? gate.outcome?.endedAt ?? view.endedAt;
+  const webhookRoles = seats.includes(signalRoleArn) ? seats : [signalRoleArn, ...seats];
   return decidedMessage({
     notification: { execution: view, gate },
-    outcome: { result, ...deciderOf(decision, signalRoleArn), ...(at ? { at } : {}) },
+    outcome: { result, ...deciderOf(decision, webhookRoles), ...(at ? { at } : {}) },
+    ...(gate.minRequiredApprovals > 1 ? { tally: tallyOf(gate, webhookRoles) } : {}),
   });
+};
+
+/**
+ * The approver seats from APPROVER_SEAT_ROLE_ARNS, for the functions that update messages without deciding
+ * (the notifier's sync): none when unset, and none (warned) when unreadable, since a message is still
+ * closed correctly, only naming a seat's decider by its role.
+ */
+export const seatsForMessages = (logger: Pick<Logger, 'warn'>, env: NodeJS.ProcessEnv = process.env) => {
+  try {
+    return parseSeats(env);
+  } catch (error) {
+    logger.warn('Approver seats not readable: Slack messages name their deciders by role', {
+      error: error as Error,
+    });
+    return [];
+  }
 };
 
 export interface SlackSyncDependencies {
@@ -130,6 +155,8 @@ export interface SlackSyncDependencies {
   readonly logger: Logger;
   /** When a claim is made (claimClose). @default () => new Date() */
   readonly now?: () => Date;
+  /** The approver seats (seat 1 first). @default from APPROVER_SEAT_ROLE_ARNS ({@link seatsForMessages}) */
+  readonly seats?: readonly string[];
 }
 
 /**
@@ -173,6 +200,7 @@ export const syncSlackMessages = async (
 ): Promise<number> => {
   const { logger } = deps;
   const now = deps.now ?? (() => new Date());
+  let seats = deps.seats;
   let client: WebClient | undefined;
   let settled = 0;
   const failures: unknown[] = [];
@@ -194,7 +222,8 @@ export const syncSlackMessages = async (
     }
     if (open.length === 0) continue;
     const result = resultOf(view, gate);
-    const message = closedGateMessage(view, gate, deps.signalRoleArn);
+    seats ??= seatsForMessages(logger);
+    const message = closedGateMessage(view, gate, deps.signalRoleArn, seats);
     for (const post of open) {
       const where = { ...key, gate: gate.stepName, channelId: post.channelId, ts: post.ts, result };
       try {

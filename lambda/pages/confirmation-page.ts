@@ -5,8 +5,10 @@
  */
 import { messageLines, parameterRows, principalLabel, timeLeft } from '../notify/describe';
 import type { ExecutionSummary, GateSummary } from '../notify/notification';
+import type { QuorumApproval, Tally } from '../quorum/tally';
 import { ACTION_WORDS, type PageAction } from './actions';
 import { html, page, type SafeHtml, timeElement } from './html';
+import { moreApprovals, tallyRow } from './tally';
 
 /** SSM accepts at most 512 characters per signal payload value (`Comment`). */
 export const DEFAULT_MAX_COMMENT_LENGTH = 512;
@@ -29,6 +31,12 @@ export interface ConfirmationPageInput {
   readonly maxCommentLength?: number;
   /** What is being decided, as SSM reports it now. Without it the page shows only the execution id. */
   readonly context?: DecisionContext;
+  /**
+   * The link's approver's own approval of this quorum gate, as SSM shows it (approvalBy in
+   * lambda/quorum/tally.ts). An approve link then says so instead of offering the button: the same person
+   * approving again would count for nothing. Reject and stop links are offered as ever.
+   */
+  readonly yourApproval?: QuorumApproval;
 }
 
 /** The facts a person needs to decide, read from SSM when the page is opened. */
@@ -39,6 +47,8 @@ export interface DecisionContext {
   /** Whether the link is bound to this one gate; links made by hand act on whichever gate waits. */
   readonly boundToGate: boolean;
   readonly now: Date;
+  /** A quorum gate's approvals so far (MinRequiredApprovals > 1): shown in place of "Approvals needed". */
+  readonly tally?: Tally;
 }
 
 const rows = (entries: readonly (readonly [string, SafeHtml | string | undefined])[]): SafeHtml[] =>
@@ -48,29 +58,37 @@ const rows = (entries: readonly (readonly [string, SafeHtml | string | undefined
     )
     .map(([term, value]) => html`<dt>${term}</dt>\n<dd>${value}</dd>\n`);
 
-/** The runbook, gate, time left and who started it: rows of the page's first list. */
-export const contextRows = ({ execution, gate, now }: DecisionContext): SafeHtml[] =>
-  rows([
-    [
-      'Runbook',
-      execution.documentVersion === undefined
-        ? execution.documentName
-        : html`${execution.documentName} <span class="hint">(version ${execution.documentVersion})</span>`,
-    ],
-    ['Approval step', gate?.stepName],
-    [
-      'Time left',
-      gate?.deadline === undefined
-        ? undefined
-        : html`${timeLeft(gate.deadline, now)}, until ${timeElement(gate.deadline)}`,
-    ],
-    [
-      'Approvals needed',
-      gate === undefined || gate.minRequiredApprovals <= 1 ? undefined : String(gate.minRequiredApprovals),
-    ],
-    ['Started by', execution.executedBy === undefined ? undefined : principalLabel(execution.executedBy)],
-    ['Started at', execution.startedAt === undefined ? undefined : timeElement(execution.startedAt)],
-  ]);
+/** The runbook, gate, time left, the approvals so far and who started it: rows of the page's first list. */
+export const contextRows = ({ execution, gate, now, tally }: DecisionContext): SafeHtml[] => {
+  const approvals =
+    gate === undefined || gate.minRequiredApprovals <= 1
+      ? []
+      : tally === undefined
+        ? rows([['Approvals needed', String(gate.minRequiredApprovals)]])
+        : [tallyRow(tally)];
+  return [
+    ...rows([
+      [
+        'Runbook',
+        execution.documentVersion === undefined
+          ? execution.documentName
+          : html`${execution.documentName} <span class="hint">(version ${execution.documentVersion})</span>`,
+      ],
+      ['Approval step', gate?.stepName],
+      [
+        'Time left',
+        gate?.deadline === undefined
+          ? undefined
+          : html`${timeLeft(gate.deadline, now)}, until ${timeElement(gate.deadline)}`,
+      ],
+    ]),
+    ...approvals,
+    ...rows([
+      ['Started by', execution.executedBy === undefined ? undefined : principalLabel(execution.executedBy)],
+      ['Started at', execution.startedAt === undefined ? undefined : timeElement(execution.startedAt)],
+    ]),
+  ];
+};
 
 /** The gate's Message (line breaks kept) and the runbook's parameters (long values cut visibly). */
 const messageAndParameters = ({ execution, gate }: DecisionContext): SafeHtml => {
@@ -108,8 +126,43 @@ export const contextSections = (context: DecisionContext): SafeHtml => {
  */
 export const formActionPath = (action: PageAction): string => `./${action}`;
 
+/** `You approved this at <time>; waiting for 1 more approval.` */
+const yourApprovalSentence = (approval: QuorumApproval, tally: Tally | undefined): SafeHtml => {
+  const when =
+    approval.at === undefined || Number.isNaN(approval.at.getTime())
+      ? html`You approved this`
+      : html`You approved this at ${timeElement(approval.at)}`;
+  const remaining = tally?.remaining ?? 0;
+  return remaining > 0
+    ? html`${when}; waiting for ${moreApprovals(remaining)}.`
+    : html`${when}; the approval step has the approvals it needs.`;
+};
+
+/**
+ * An approve link whose person already approved this quorum gate: their approval, the tally, and no
+ * button (approving twice would count once). Opening it changes nothing, as ever.
+ */
+const renderYourApprovalPage = (input: ConfirmationPageInput, approval: QuorumApproval): string => {
+  const { executionId, approver, expiresAt, context } = input;
+  const heading = 'You have approved';
+  const body = html`<p>${yourApprovalSentence(approval, context?.tally)}</p>
+<dl>
+${context ? contextRows(context) : html``}<dt>Execution</dt>
+<dd><code>${executionId}</code></dd>
+<dt>Link issued for</dt>
+<dd>${approver}</dd>
+<dt>Link expires</dt>
+<dd>${timeElement(expiresAt)}</dd>
+</dl>
+${context ? contextSections(context) : html``}<p class="note">Your approval counts once, so there is nothing more to do through this link. The runbook continues when other approvers have approved.</p>`;
+  return page({ title: heading, heading, body });
+};
+
 export const renderConfirmationPage = (input: ConfirmationPageInput): string => {
   const { executionId, action, approver, expiresAt, token } = input;
+  if (action === 'approve' && input.yourApproval !== undefined) {
+    return renderYourApprovalPage(input, input.yourApproval);
+  }
   const maxCommentLength = input.maxCommentLength ?? DEFAULT_MAX_COMMENT_LENGTH;
   if (!Number.isInteger(maxCommentLength) || maxCommentLength < 1) {
     throw new RangeError(`maxCommentLength must be a positive integer, got ${maxCommentLength}`);
@@ -124,7 +177,13 @@ export const renderConfirmationPage = (input: ConfirmationPageInput): string => 
     : html``;
 
   const context = input.context;
-  const body = html`<p>${words.effect}</p>
+  // On a gate that needs several people, one approval does not let the runbook go on by itself.
+  const tally = context?.tally;
+  const effect =
+    action === 'approve' && tally !== undefined && tally.needed > 1 && tally.remaining > 1
+      ? `Your approval counts as one of the ${tally.needed} this approval step needs from different people; the runbook continues once the last one is in.`
+      : words.effect;
+  const body = html`<p>${effect}</p>
 <dl>
 ${context ? contextRows(context) : html``}<dt>Execution</dt>
 <dd><code>${executionId}</code></dd>

@@ -2,8 +2,11 @@
  * Pages answering the confirmation form's POST: one for success, one for every problem. Neither
  * takes the token, so neither can echo it.
  */
+import type { Tally } from '../quorum/tally';
+import { CONTINUES_ONCE_ALL_IN, recordedLine } from '../quorum/words';
 import { ACTION_WORDS, DECIDE_IN_SLACK, type PageAction } from './actions';
 import { html, page, type SafeHtml, timeElement } from './html';
+import { tallyRow } from './tally';
 
 /** Actions whose success a page can report: the link actions, plus `signal` for completeness. */
 export type ResultAction = PageAction | 'signal';
@@ -25,6 +28,12 @@ export interface ResultOutcome {
    * may still wait after this approval, so the page does not say the runbook continues.
    */
   readonly approvalsNeeded?: number;
+  /**
+   * For approve on a quorum gate: the approvals SSM shows after this one (tallyOf). The page then says
+   * `Approval recorded: 1 of 2 approvals: alice@example.com · 1 more needed.` and shows the tally; it
+   * takes precedence over approvalsNeeded.
+   */
+  readonly tally?: Tally;
 }
 
 export interface ResultPageInput {
@@ -36,7 +45,7 @@ export interface ResultPageInput {
 interface ResultWords {
   readonly heading: string;
   readonly label: string;
-  readonly done: string;
+  readonly done: string | SafeHtml;
 }
 
 const resultWords = (action: ResultAction, outcome: ResultOutcome): ResultWords => {
@@ -56,6 +65,20 @@ const resultWords = (action: ResultAction, outcome: ResultOutcome): ResultWords 
       label: 'Stop (complete)',
       done: 'Stopped. Systems Manager accepted the request to stop the execution as Complete.',
     };
+  }
+  if (action === 'approve' && outcome.tally !== undefined) {
+    const { tally } = outcome;
+    return tally.remaining > 0
+      ? {
+          heading: 'Approval recorded',
+          label: words.label,
+          done: `${recordedLine(tally, { style: 'display' })}. ${CONTINUES_ONCE_ALL_IN}`,
+        }
+      : {
+          heading: words.doneHeading,
+          label: words.label,
+          done: `${recordedLine(tally, { style: 'display' })}. The runbook continues.`,
+        };
   }
   if (action === 'approve' && outcome.approvalsNeeded !== undefined && outcome.approvalsNeeded > 1) {
     return {
@@ -83,7 +106,7 @@ export const renderResultPage = ({ executionId, action, outcome = {} }: ResultPa
 <dd><code>${executionId}</code></dd>
 <dt>Action</dt>
 <dd>${words.label}</dd>
-${optionalRow('Recorded for', outcome.recordedFor)}${optionalRow('Comment', outcome.comment)}${at}</dl>
+${action === 'approve' && outcome.tally !== undefined ? tallyRow(outcome.tally) : html``}${optionalRow('Recorded for', outcome.recordedFor)}${optionalRow('Comment', outcome.comment)}${at}</dl>
 <p>You can close this page. The execution's history in Systems Manager records this.</p>`;
   return page({ title: words.heading, heading: words.heading, body, status: 'success' });
 };

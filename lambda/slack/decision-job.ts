@@ -15,6 +15,7 @@ import { SendAutomationSignalCommand, type SSMClient } from '@aws-sdk/client-ssm
 import type { WebClient } from '@slack/web-api';
 import type { Context } from 'aws-lambda';
 import type { SlackIdentity } from '../auth/authenticate';
+import { parseRecordedComment } from '../auth/identity-comment';
 import { type GateRef, isExecutionId, isGateRef } from '../auth/link-token';
 import { identityAuditKeys, logDecision } from '../core/decision-log';
 import { type PreparedSignal, prepareSignal } from '../core/decisions';
@@ -22,11 +23,21 @@ import { DecidedOtherwiseError, ForbiddenError, OutcomeUnknownError } from '../c
 import { toProblem } from '../core/problem';
 import { readExecution } from '../core/ssm-requests';
 import { ANSWER_RESERVE_MS, budgetOf } from '../decision/budget';
-import { carryOut, type DecisionOutcome } from '../decision/carry-out';
+import type { DecisionOutcome } from '../decision/carry-out';
+import { actedAsRole } from '../gate/approvers';
 import { type ExecutionView, findGate, type GateView } from '../gate/execution-view';
 import { GateClosedError } from '../gate/gate-check';
-import { decidedMessage, type EphemeralReason, ephemeralText } from '../notify/channels/slack-message';
+import {
+  decidedMessage,
+  type EphemeralReason,
+  ephemeralText,
+  SLACK_TALLY_WORDS,
+} from '../notify/channels/slack-message';
 import type { GateNotification } from '../notify/notification';
+import { decide, type Quorum, type QuorumStanding } from '../quorum/decide';
+import { quorumFromEnvironment, tallyRefreshFromEnvironment } from '../quorum/environment';
+import { refreshBestEffort, type TallyRefresh } from '../quorum/refresh-messages';
+import { alreadyLine, CONTINUES_ONCE_ALL_IN, recordedLine } from '../quorum/words';
 import { BUTTON_ACTIONS, type ButtonAction } from './button-token';
 import { isRecord, isSlackId } from './fields';
 
@@ -71,8 +82,8 @@ const optionalText = (value: unknown, max: number): boolean =>
   value === undefined || (typeof value === 'string' && value.length <= max);
 
 /**
- * The job, checked field by field; undefined (with the first problem) when it is not one. Only this
- * function's own role can invoke it, so a bad job is a bug, but it must still never act.
+ * The job, checked field by field; undefined (with the first problem) when it is not one. It arrives
+ * sealed (job-token.ts opens it first), so a bad job is a bug, but it must still never act.
  */
 export const parseDecisionJob = (
   event: unknown,
@@ -181,15 +192,96 @@ export interface DecisionJobDependencies {
   /** Brings every recorded message of the execution up to date (the notifier's sync); how many it updated. */
   readonly syncMessages: (view: ExecutionView) => Promise<number>;
   readonly logger: Logger;
+  /**
+   * The approver seats and their claims, for gates that need more than one approval
+   * (lambda/quorum/decide.ts). @default from the environment (APPROVER_SEAT_ROLE_ARNS, STATE_TABLE_NAME)
+   */
+  readonly quorum?: () => Quorum;
+  /**
+   * Brings a quorum gate's Slack messages up to date after an approval that leaves it waiting
+   * (lambda/quorum/refresh-messages.ts). @default from the environment (STATE_TABLE_NAME, NOTIFIER_CONFIG),
+   * with {@link slack} as the bot client
+   */
+  readonly refreshMessages?: (refresh: TallyRefresh) => Promise<number>;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }
 
+/** One refresh per bot client provider (the handler passes the same one to every job), made on first use. */
+const environmentRefresh = new WeakMap<object, (refresh: TallyRefresh) => Promise<number>>();
+const refreshOf = (deps: DecisionJobDependencies): ((refresh: TallyRefresh) => Promise<number>) => {
+  if (deps.refreshMessages !== undefined) return deps.refreshMessages;
+  let refresh = environmentRefresh.get(deps.slack);
+  if (refresh === undefined) {
+    refresh = tallyRefreshFromEnvironment(deps.client, { slack: deps.slack });
+    environmentRefresh.set(deps.slack, refresh);
+  }
+  return refresh;
+};
+
+/** One quorum dependency per mutation client, made on first use and kept while the function lives. */
+const environmentQuorum = new WeakMap<SSMClient, () => Quorum>();
+const quorumOf = (deps: DecisionJobDependencies): (() => Quorum) => {
+  if (deps.quorum !== undefined) return deps.quorum;
+  let quorum = environmentQuorum.get(deps.mutationClient);
+  if (quorum === undefined) {
+    quorum = quorumFromEnvironment(deps.mutationClient);
+    environmentQuorum.set(deps.mutationClient, quorum);
+  }
+  return quorum;
+};
+
+/**
+ * What the clicker alone is told about a quorum gate, in the words of the result pages (lambda/quorum/words.ts)
+ * with Slack's tally line: `Approval recorded: *1 of 2 approvals:* <@U0ALICE> · 1 more needed. The runbook
+ * continues once the last approval is in.`, or that their approval was already in.
+ */
+export const quorumEphemeralText = (standing: Pick<QuorumStanding, 'kind' | 'tally'>): string =>
+  standing.kind === 'already'
+    ? `${alreadyLine(standing.tally, SLACK_TALLY_WORDS)}. Nothing more was sent: one person's approval counts once.`
+    : `${recordedLine(standing.tally, SLACK_TALLY_WORDS)}. ${CONTINUES_ONCE_ALL_IN}`;
+
+/** The approver seats (seat 1 is the signal role); none when they are not configured or not readable. */
+const seatsOf = (deps: DecisionJobDependencies, logger: Logger): readonly string[] => {
+  try {
+    return quorumOf(deps)().seats;
+  } catch (error) {
+    logger.warn('Approver seats not readable: a recorded decision is not matched to its Slack user', {
+      error: error instanceof Error ? error : new Error(String(error)),
+    });
+    return [];
+  }
+};
+
+/**
+ * Whether the gate's decision of this kind was recorded for this very Slack user (same user id, through a
+ * Slack button): then this job is a duplicated hand-off of the one that decided, and its clicker was told
+ * already. The Comment is believed only for a decision SSM records as made by one of the webhook's seats:
+ * anyone who may signal the execution can type the same words (parseRecordedComment).
+ */
+export const decidedByClicker = (
+  state: Extract<DecisionOutcome, { kind: 'already' }>,
+  job: Pick<SlackDecisionJob, 'action' | 'user'>,
+  seats: readonly string[],
+): boolean => {
+  const wanted = job.action === 'approve' ? 'Approve' : 'Reject';
+  return (state.gate?.outcome?.decisions ?? []).some((decision) => {
+    if (decision.decision !== wanted || decision.comment === undefined) return false;
+    const { approver } = decision;
+    if (approver === undefined || !seats.some((seat) => actedAsRole(approver, seat))) return false;
+    const recorded = parseRecordedComment(decision.comment);
+    return recorded?.via === 'Slack' && recorded.slackUserId === job.user.id;
+  });
+};
+
 /** What became of a job (for tests and the log). */
 export interface JobReport {
   readonly outcome: DecisionOutcome['kind'] | 'refused';
-  /** What the clicker was told, when anything. */
-  readonly told?: EphemeralReason;
+  /**
+   * What the clicker was told, when anything: an EphemeralReason, or `already-approved` (this person's
+   * approval of a quorum gate was already in; {@link quorumEphemeralText}).
+   */
+  readonly told?: EphemeralReason | 'already-approved';
   /** Whether the clicked message was updated here (rather than by the sync). */
   readonly messageUpdated: boolean;
 }
@@ -240,14 +332,14 @@ export const runDecisionJob = async (
       return undefined;
     }
   };
-  const tell = async (reason: EphemeralReason): Promise<void> => {
+  const tell = async (reason: JobReport['told'], text?: string): Promise<void> => {
     const client = await slack();
     if (client === undefined) return;
     try {
       await client.chat.postEphemeral({
         channel: job.channelId,
         user: job.user.id,
-        text: ephemeralText(reason),
+        text: text ?? ephemeralText(reason as EphemeralReason),
       });
     } catch (error) {
       logger.error('Could not tell the Slack user', { told: reason, ...errorFields(error) });
@@ -272,6 +364,7 @@ export const runDecisionJob = async (
   };
 
   let state: DecisionOutcome;
+  let standing: QuorumStanding | undefined;
   let prepared: PreparedSignal;
   try {
     prepared = prepareSignal(
@@ -281,7 +374,7 @@ export const runDecisionJob = async (
       identity,
     );
     const { input } = prepared;
-    state = await carryOut({
+    ({ outcome: state, quorum: standing } = await decide({
       client: deps.client,
       mutationClient: deps.mutationClient,
       executionId: job.executionId,
@@ -303,7 +396,8 @@ export const runDecisionJob = async (
         }
       },
       budget,
-    });
+      quorum: quorumOf(deps),
+    }));
   } catch (error) {
     const view = await readNow();
     const told = ephemeralReasonFor(error, view, job.gate);
@@ -323,21 +417,44 @@ export const runDecisionJob = async (
   else logDecision(prepared.result, state.kind, state.ssmRequestId);
   const view = await readNow();
   const synced = await sync(view);
+  if (standing?.kind === 'already') {
+    // This person's approval was already in: the buttons stay for the others.
+    await tell('already-approved', quorumEphemeralText(standing));
+    return { outcome: state.kind, told: 'already-approved', messageUpdated: false };
+  }
   if (state.kind === 'already') {
+    if (decidedByClicker(state, job, seatsOf(deps, logger))) {
+      // A duplicated hand-off (the same job run twice) found its own decision: the clicker was told then.
+      logger.info('Slack decision already made by the same user: nothing more said');
+      return { outcome: state.kind, messageUpdated: false };
+    }
     await tell('already-decided');
     return { outcome: state.kind, told: 'already-decided', messageUpdated: false };
   }
   const gate = view ? findGate(view, job.gate.stepExecutionId) : undefined;
   if (job.action === 'approve' && gate?.waiting && gate.minRequiredApprovals > 1) {
     // One approval of several: the buttons must stay for the others.
-    await tell('approval-recorded');
+    await tell('approval-recorded', standing === undefined ? undefined : quorumEphemeralText(standing));
+    if (view !== undefined && standing !== undefined) {
+      await refreshBestEffort(refreshOf(deps), { view, gate, tally: standing.tally }, logger);
+    }
     return { outcome: state.kind, told: 'approval-recorded', messageUpdated: false };
   }
   if (gate !== undefined && !gate.waiting && synced > 0) {
     return { outcome: state.kind, messageUpdated: false };
   }
-  // SSM does not show the decision yet (or no message of this gate is recorded): show ours at once; the
-  // notifier's sync rewrites it from SSM's own record when the status-change event arrives.
+  if (job.action === 'approve' && (gate === undefined || gate.waiting)) {
+    // SSM does not show the gate closed (or could not be read): this approval may be one of several the
+    // gate needs, and removing the buttons would leave the others without them. The notifier's sync closes
+    // the message from SSM's own record once the gate no longer waits.
+    logger.info('Slack message left with its buttons: SSM does not show the gate closed', {
+      gateKnown: gate !== undefined,
+    });
+    return { outcome: state.kind, messageUpdated: false };
+  }
+  // A rejection SSM does not show yet, or a decision whose gate has no recorded message: show ours at once
+  // (a Reject closes the gate, whoever else approved); the notifier's sync rewrites it from SSM's own
+  // record when the status-change event arrives.
   const messageUpdated =
     job.messageTs !== undefined && (await updateClicked(job, view, now(), slack, logger));
   return { outcome: state.kind, messageUpdated };

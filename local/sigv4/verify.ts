@@ -7,8 +7,14 @@
  * DynamoDB, which runs on the same AWS request framework as SSM):
  * MissingAuthenticationToken → IncompleteSignature (missing Credential/Signature/SignedHeaders/date,
  * malformed date, algorithm, credential scope shape) → InvalidSignature (expired or future date, Host
- * not signed, wrong scope) → UnrecognizedClient (unknown access key, any session token) →
- * InvalidSignature (signature mismatch).
+ * not signed, wrong scope) → UnrecognizedClient (unknown access key; a session token the credentials were not
+ * issued with) → ExpiredToken (a session that has expired) → InvalidSignature (signature mismatch).
+ *
+ * Session tokens: the lookup is given the access key id and the request's `X-Amz-Security-Token` and answers
+ * with the credentials they name, as the SDK models credentials (`AwsCredentialIdentity`: a secret, and for
+ * temporary credentials the session token and its expiry). The request is accepted only with exactly the
+ * token the credentials carry, so a stand-in whose lookup knows no sessions refuses every token, and one
+ * that does (the SSM simulator, wired to the local STS) accepts only the tokens issued for that key.
  *
  * What differs between services (signing name, the regions a scope may name, which date headers are
  * read, a few messages, the error type thrown) is a `SigV4Dialect`. Scope messages are joined as AWS
@@ -62,9 +68,32 @@ export interface SigV4Dialect {
   ) => string;
   /** True: the scope message loses its trailing space. */
   readonly trimsScopeMessage: boolean;
-  /** The message when a known access key comes with a session token. */
+  /** The message when a known access key comes with a session token its credentials were not issued with. */
   readonly sessionTokenMessage: string;
+  /**
+   * The error for a session token whose credentials have expired; needed only by a stand-in whose lookup
+   * returns temporary credentials. @default `error('UnrecognizedClientException', sessionTokenMessage)`
+   */
+  readonly expiredTokenError?: () => Error;
 }
+
+/** What a lookup answers with: the secret the request must be signed with, and, for temporary credentials, their session. */
+export interface LookedUpCredentials {
+  readonly secretAccessKey: string;
+  /** The session token these credentials were issued with; a request must carry exactly this one (or none when absent). */
+  readonly sessionToken?: string;
+  /** When temporary credentials stop being valid (checked against the server's wall clock). */
+  readonly expiration?: Date;
+}
+
+/**
+ * Finds the credentials an access key id, and the session token the request carries (undefined when none),
+ * name; undefined for an unknown access key.
+ */
+export type CredentialLookup<Identity extends LookedUpCredentials> = (
+  accessKeyId: string,
+  sessionToken: string | undefined,
+) => Identity | undefined;
 
 export interface VerifiedCaller<Identity> {
   readonly accessKeyId: string;
@@ -124,14 +153,15 @@ const sameSignature = (a: string, b: string): boolean => {
 };
 
 /**
- * Authenticates a request. `lookup` finds the caller's identity (and so its secret) by access key id;
- * `now` is the server's wall clock (clients sign with real time).
- * @throws whatever `dialect.error` makes, for each of the four `SigV4ErrorName`s.
+ * Authenticates a request. `lookup` finds the caller's identity (and so its secret) by access key id and
+ * session token; `now` is the server's wall clock (clients sign with real time).
+ * @throws whatever `dialect.error` makes, for each of the four `SigV4ErrorName`s, or
+ *   `dialect.expiredTokenError` for expired temporary credentials.
  */
-export const verifySigV4 = async <Identity extends { readonly secretAccessKey: string }>(
+export const verifySigV4 = async <Identity extends LookedUpCredentials>(
   request: ReceivedRequest,
   dialect: SigV4Dialect,
-  lookup: (accessKeyId: string) => Identity | undefined,
+  lookup: CredentialLookup<Identity>,
   now: Date,
 ): Promise<VerifiedCaller<Identity>> => {
   const received = request.headers.authorization;
@@ -221,11 +251,19 @@ export const verifySigV4 = async <Identity extends { readonly secretAccessKey: s
       dialect.trimsScopeMessage ? scopeProblems.trim() : scopeProblems,
     );
   }
-  const identity = lookup(accessKeyId);
+  const sessionToken = request.headers['x-amz-security-token'];
+  const identity = lookup(accessKeyId, sessionToken);
   if (!identity) throw dialect.error('UnrecognizedClientException', UNKNOWN_ACCESS_KEY);
-  // The stand-ins issue no temporary credentials, so no session token can be valid.
-  if (request.headers['x-amz-security-token'] !== undefined) {
+  // A token the credentials were not issued with (none was issued, or it was issued for another key), or
+  // temporary credentials used without their token: AWS knows no such credentials.
+  if (identity.sessionToken !== sessionToken) {
     throw dialect.error('UnrecognizedClientException', dialect.sessionTokenMessage);
+  }
+  if (identity.expiration !== undefined && identity.expiration.getTime() <= now.getTime()) {
+    throw (
+      dialect.expiredTokenError?.() ??
+      dialect.error('UnrecognizedClientException', dialect.sessionTokenMessage)
+    );
   }
   const declaredHash = request.headers['x-amz-content-sha256'];
   // The signer trusts this header as the payload hash; make sure it is the hash of this body.

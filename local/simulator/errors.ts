@@ -25,6 +25,7 @@ export const MODELED_ERRORS = [
 /** Errors raised by the AWS request framework before an operation runs (they carry `message`). */
 export const FRAMEWORK_ERRORS = [
   'AccessDeniedException',
+  'ExpiredTokenException',
   'IncompleteSignatureException',
   'InvalidSignatureException',
   'MissingAuthenticationTokenException',

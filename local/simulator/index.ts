@@ -12,6 +12,7 @@ import type { AutomationStatusChangeEvent } from './events';
 import { DEFAULT_LOCAL_PRINCIPALS, type PrincipalMap } from './principals';
 import { loadRunbooks } from './runbook-loader';
 import { listen } from './server';
+import type { SessionResolver } from './sigv4';
 
 export { AutomationEngine, type EngineOptions } from './engine';
 export { SsmError, type SsmErrorName } from './errors';
@@ -32,6 +33,7 @@ export {
 } from './principals';
 export { type Runbook, RunbookError } from './runbook';
 export { loadRunbookFile, loadRunbooks } from './runbook-loader';
+export type { IssuedSessionView, SessionResolver } from './sigv4';
 
 /**
  * The SNS topic the shipped runbooks' aws:approve steps notify (their `NotificationArn` parameter's
@@ -52,6 +54,13 @@ export interface SimulatorOptions {
   readonly runbookDir?: string;
   /** Access key id → principal. @default DEFAULT_LOCAL_PRINCIPALS */
   readonly principals?: PrincipalMap;
+  /**
+   * Resolves the session token a request carries: the session issued for the request's access key, which
+   * the caller then acts as (SSM records its assumed-role session ARN). Asked on every request, so it may
+   * reach a token issuer that starts after the simulator (`npm start` wires it to the local STS). Without
+   * it, every session token is refused (UnrecognizedClientException), as before any STS existed.
+   */
+  readonly sessions?: SessionResolver;
   /**
    * The region the simulated SSM runs in: requests must be signed for it (as AWS requires), and it
    * appears in ARNs and events. @default 'us-east-1'
@@ -107,6 +116,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     {
       engine,
       principals: options.principals ?? DEFAULT_LOCAL_PRINCIPALS,
+      ...(options.sessions ? { sessions: options.sessions } : {}),
       onInternalError,
     },
     options.host ?? '127.0.0.1',

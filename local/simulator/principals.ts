@@ -29,16 +29,35 @@ export type PrincipalMap = Readonly<Record<string, Principal>>;
 export const LOCAL_ACCOUNT_ID = '123456789012';
 
 /**
+ * The sessions of approver seats 2 and 3 (docs/quorum.md): roles only the signal role may assume (the
+ * local STS hands their credentials out on AssumeRole of `role/ssm-approval-webhook-seat-<n>`), holding
+ * only ssm:SendAutomationSignal, as the stack's seat roles do. Seat 1 is the signal role itself.
+ */
+export const LOCAL_SEAT_2_ARN = `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/ssm-approval-webhook-seat-2/local`;
+export const LOCAL_SEAT_3_ARN = `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/ssm-approval-webhook-seat-3/local`;
+
+/**
  * Fixed, documented dummy credentials for local use. They are not secrets and open nothing on AWS.
  * The webhook principals hold exactly the actions the deployed roles hold (DESIGN.md §4): signal and
  * stop their one SSM write plus GetAutomationExecution, confirm and notifier only
- * GetAutomationExecution. So local runs catch a handler that calls SSM with the wrong role.
+ * GetAutomationExecution; approver seats 2 and 3 only SendAutomationSignal. So local runs catch a handler
+ * that calls SSM with the wrong role.
  */
 export const DEFAULT_LOCAL_PRINCIPALS: PrincipalMap = {
   AKIALOCALWEBHOOKSIGN: {
     secretAccessKey: 'local-dummy-secret-webhook-signal-00000000',
     arn: `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/ssm-approval-webhook-signal/local`,
     allowedActions: ['ssm:SendAutomationSignal', 'ssm:GetAutomationExecution'],
+  },
+  AKIALOCALWEBHOOKSEAT2: {
+    secretAccessKey: 'local-dummy-secret-webhook-seat-2-00000000',
+    arn: LOCAL_SEAT_2_ARN,
+    allowedActions: ['ssm:SendAutomationSignal'],
+  },
+  AKIALOCALWEBHOOKSEAT3: {
+    secretAccessKey: 'local-dummy-secret-webhook-seat-3-00000000',
+    arn: LOCAL_SEAT_3_ARN,
+    allowedActions: ['ssm:SendAutomationSignal'],
   },
   AKIALOCALWEBHOOKSTOP: {
     secretAccessKey: 'local-dummy-secret-webhook-stop-0000000000',

@@ -14,7 +14,7 @@ import type { AutomationEngine } from './engine';
 import { isSsmError, SsmError } from './errors';
 import { isOperationName, OPERATIONS } from './operations';
 import { isAllowed, type PrincipalMap } from './principals';
-import { type ReceivedRequest, verifySignature } from './sigv4';
+import { type ReceivedRequest, type SessionResolver, verifySignature } from './sigv4';
 import { checkConstraints, checkTypes } from './validation';
 
 export interface WireResponse {
@@ -26,6 +26,8 @@ export interface WireResponse {
 export interface ProtocolDependencies {
   readonly engine: AutomationEngine;
   readonly principals: PrincipalMap;
+  /** Resolves session tokens (asked on each request); without it every session token is refused. */
+  readonly sessions?: SessionResolver;
   /** Wall clock for signature dates. @default () => new Date() */
   readonly now?: () => Date;
   /** Called with errors that are not SSM errors (bugs); they are answered with InternalServerError. */
@@ -121,6 +123,7 @@ const handle = async (request: ReceivedRequest, deps: ProtocolDependencies): Pro
     deps.principals,
     (deps.now ?? (() => new Date()))(),
     deps.engine.region,
+    deps.sessions,
   );
   if (parsed === undefined || parsed === null) throw new SsmError('SerializationException');
   checkTypes(operation.input, parsed);

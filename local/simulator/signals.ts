@@ -117,6 +117,12 @@ const decide = (
   const approvals = approval.decisions.filter((d) => d.decision === 'Approve').length;
   if (approvals >= approval.minRequiredApprovals) {
     completeStep(execution, record, context, decisionOutputs('Approved', approval.decisions));
+  } else {
+    // Assumption (undocumented): a step that waits for more approvals shows the decisions it has so far
+    // in ApproverDecisions, without an ApprovalStatus. The webhook does not depend on it: it also keeps
+    // its own record of the seats it signalled through (lambda/quorum/claims.ts).
+    const { ApproverDecisions = [] } = decisionOutputs('Approved', approval.decisions);
+    record.outputs = { ApproverDecisions };
   }
 };
 

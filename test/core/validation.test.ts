@@ -184,3 +184,169 @@ describe('parseSignalBody', () => {
     expect(failure(() => parseSignalBody(body))).toEqual({ reason, detail });
   });
 });
+
+describe('validation with the published schemas', () => {
+  it.each([
+    // Unknown fields are named before anything else is looked at, null-valued ones too.
+    [
+      parseDecisionBody,
+      { comment: 42, extra: 1 },
+      'unknown-field',
+      "Unknown field 'extra'; allowed: 'comment'.",
+    ],
+    [parseDecisionBody, { extra: null }, 'unknown-field', "Unknown field 'extra'; allowed: 'comment'."],
+    [parseStopBody, { type: 'Abort', why: 'x' }, 'unknown-field', "Unknown field 'why'; allowed: 'type'."],
+    [
+      parseSignalBody,
+      { extra: 1 },
+      'unknown-field',
+      "Unknown field 'extra'; allowed: 'signalType', 'payload'.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'approve', payload: 5, extra: 1 },
+      'unknown-field',
+      "Unknown field 'extra'; allowed: 'signalType', 'payload'.",
+    ],
+    // Then the signal type, before its payload.
+    [
+      parseSignalBody,
+      { signalType: 'Revoke', payload: 5 },
+      'unsupported-signal-type',
+      "'signalType' Revoke is not supported: SSM does not document its effect.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: null },
+      'missing-field',
+      "'signalType' is required: one of Approve, Reject, StartStep, StopStep, Resume.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: '' },
+      'missing-field',
+      "'signalType' is required: one of Approve, Reject, StartStep, StopStep, Resume.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 42 },
+      'invalid-signal-type',
+      "'signalType' must be one of Approve, Reject, StartStep, StopStep, Resume.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'constructor' },
+      'invalid-signal-type',
+      "'signalType' must be one of Approve, Reject, StartStep, StopStep, Resume.",
+    ],
+    // Then the payload's keys, before their values; then one value, before its length.
+    [
+      parseSignalBody,
+      { signalType: 'StartStep', payload: { Foo: 1, Bar: null } },
+      'unknown-field',
+      "A StartStep signal's payload takes only 'StepName'; unknown: 'Foo', 'Bar'.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'StartStep', payload: null },
+      'missing-field',
+      "'payload.StepName' is required.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'StartStep', payload: { StepName: null } },
+      'missing-field',
+      "'payload.StepName' is required.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'StartStep', payload: { StepName: [] } },
+      'missing-field',
+      "'payload.StepName' is required.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'StartStep', payload: { StepName: [null] } },
+      'missing-field',
+      "'payload.StepName' is required.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'StartStep', payload: { StepName: [' '] } },
+      'missing-field',
+      "'payload.StepName' is required and must not be empty.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'StartStep', payload: { StepName: ['a'.repeat(600), 'b'] } },
+      'invalid-field',
+      "'payload.StepName' takes one value, not 2.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'StopStep', payload: { StepExecutionId: [7] } },
+      'invalid-field',
+      "'payload.StepExecutionId' must be a string.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'Approve', payload: { Comment: { text: 'x' } } },
+      'invalid-field',
+      "'payload.Comment' must be a string.",
+    ],
+    [
+      parseSignalBody,
+      { signalType: 'Reject', payload: { Comment: ['a'.repeat(513)] } },
+      'field-too-long',
+      "'payload.Comment' is 513 characters long; SSM takes at most 512.",
+    ],
+    [parseDecisionBody, { comment: ['ok'] }, 'invalid-field', "'comment' must be a string."],
+    [parseDecisionBody, { token: 5 }, 'invalid-field', "'token' must be a single string."],
+  ] as const)('%p refuses %j', (parse, body, reason, detail) => {
+    expect(failure(() => (parse as (b: Record<string, unknown>) => unknown)({ ...body }))).toEqual({
+      reason,
+      detail,
+    });
+  });
+
+  it('measures a trimmed value: padding does not count against the 512 characters', () => {
+    expect(parseDecisionBody({ comment: `  ${'a'.repeat(512)}\n` })).toEqual({ comment: 'a'.repeat(512) });
+    expect(
+      parseSignalBody({ signalType: 'StartStep', payload: { StepName: [` ${'s'.repeat(512)} `] } }),
+    ).toEqual({ signalType: 'StartStep', payload: { key: 'StepName', value: 's'.repeat(512) } });
+  });
+
+  it('takes null as not given, for the comment, the stop type, the payload and an optional value', () => {
+    expect(parseDecisionBody({ comment: null, token: null })).toEqual({});
+    expect(parseStopBody({ type: null })).toEqual({ type: 'Cancel' });
+    expect(parseSignalBody({ signalType: 'Approve', payload: null })).toEqual({ signalType: 'Approve' });
+    expect(parseSignalBody({ signalType: 'Reject', payload: { Comment: [null] } })).toEqual({
+      signalType: 'Reject',
+    });
+    expect(parseSignalBody({ signalType: 'Reject', payload: { Comment: [] } })).toEqual({
+      signalType: 'Reject',
+    });
+  });
+
+  it('does not trim the stop type or the signal type: they are names, not text', () => {
+    expect(failure(() => parseStopBody({ type: ' Cancel' }))).toEqual({
+      reason: 'invalid-stop-type',
+      detail: "'type' must be one of Cancel, Complete.",
+    });
+    expect(failure(() => parseSignalBody({ signalType: 'Approve ' })).reason).toBe('invalid-signal-type');
+  });
+
+  it('counts length as JSON Schema does, in characters (code points)', () => {
+    expect(parseDecisionBody({ comment: '👍'.repeat(512) })).toEqual({ comment: '👍'.repeat(512) });
+    expect(failure(() => parseDecisionBody({ comment: '👍'.repeat(513) }))).toEqual({
+      reason: 'field-too-long',
+      detail: "'comment' is 513 characters long; SSM takes at most 512.",
+    });
+  });
+
+  it('does not change the body it was given', () => {
+    const body = { signalType: 'StartStep', payload: { StepName: [' deploy '] } };
+    parseSignalBody(body);
+    expect(body).toEqual({ signalType: 'StartStep', payload: { StepName: [' deploy '] } });
+  });
+});

@@ -12,7 +12,8 @@ import {
 import { LEGACY_API_SCOPE } from '../../lambda/auth/secret-document';
 import { DecidedOtherwiseError } from '../../lambda/core/errors';
 import { budgetOf } from '../../lambda/decision/budget';
-import { carryOut } from '../../lambda/decision/carry-out';
+import { carryOut, readAndCheck } from '../../lambda/decision/carry-out';
+import { executionView } from '../../lambda/gate/execution-view';
 import { approved, approveStep, EXECUTION_ID, execution, PRODUCTION_ID, STAGING_ID } from '../gate/fixtures';
 
 const jira = { kind: 'api', channel: 'api', name: 'jira', scope: LEGACY_API_SCOPE } as const;
@@ -95,4 +96,28 @@ it('gives up after three attempts that did nothing, with SSM’s own error', asy
   const error = await run(client).catch((e: unknown) => e);
   expect((error as { code?: string }).code).toBe('ECONNREFUSED');
   expect(log.filter((entry) => entry === 'signal')).toHaveLength(3);
+});
+
+describe('a caller that read and checked the execution itself (the quorum path)', () => {
+  it('readAndCheck reads once and hands the view over; carryOut with it does not read again before sending', async () => {
+    const { client, log } = scripted([AT_STAGING], [() => ({})]);
+    const request = {
+      client,
+      executionId: EXECUTION_ID,
+      identity: jira,
+      intent: { action: 'approve' as const },
+      command: () =>
+        new SendAutomationSignalCommand({ AutomationExecutionId: EXECUTION_ID, SignalType: 'Approve' }),
+      budget: budgetOf({ getRemainingTimeInMillis: () => 10_000 }),
+    };
+    const checked = await readAndCheck(request);
+    expect(checked).toEqual({ kind: 'checked', before: executionView(AT_STAGING) });
+    if (checked.kind !== 'checked') throw new Error('expected the execution');
+
+    expect(await carryOut({ ...request, checked: checked.before })).toMatchObject({
+      kind: 'sent',
+      gate: { stepName: 'ApproveStaging' },
+    });
+    expect(log).toEqual(['read', 'signal']);
+  });
 });

@@ -38,6 +38,16 @@ export interface E2E {
     init?: { json?: unknown; form?: Record<string, string>; token?: string | null },
   ): Promise<Response>;
   links(executionId: string, approver?: string): ReturnType<typeof signedLinks>;
+  /**
+   * The `action` link of the e-mail the notifier sent `to` about the execution's gate (a step-bound link,
+   * as a person gets it), once the notifier has sent it; fails after `ms`.
+   */
+  emailedLink(
+    executionId: string,
+    to: string,
+    action: 'approve' | 'reject' | 'stop',
+    ms?: number,
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -103,6 +113,22 @@ export const startE2E = async (
     },
     links: (executionId, approver = 'alice@example.com') =>
       signedLinks(secretFile, stack.apiUrl, executionId, approver),
+    emailedLink: async (executionId, to, action, ms = 20_000) => {
+      const link = new RegExp(`https?://\\S+/executions/${executionId}/${action}\\?token=[A-Za-z0-9._-]+`);
+      const deadline = Date.now() + ms;
+      for (;;) {
+        await stack.notifier?.idle();
+        const mailbox = (await (await fetch(`${stack.mailboxUrl}?format=json`)).json()) as {
+          to: string[];
+          text: string;
+        }[];
+        const found = mailbox.find((email) => email.to.includes(to) && link.test(email.text));
+        if (found) return (link.exec(found.text) as RegExpExecArray)[0];
+        if (Date.now() > deadline)
+          throw new Error(`no e-mail to ${to} with a ${action} link of ${executionId}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     close: () => stack.close(),
   };
 };

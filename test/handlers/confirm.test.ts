@@ -11,11 +11,14 @@ import { parseSecretDocument } from '../../lambda/auth/secret-document';
 import { DECIDE_IN_SLACK } from '../../lambda/pages/actions';
 import { escapeHtml } from '../../lambda/pages/html';
 import { PROBLEM_REASONS, type ProblemReason } from '../../lambda/pages/result-page';
-import { approved, approveStep, execution, PRODUCTION_ID, STAGING_ID } from '../gate/fixtures';
+import { approved, approveStep, execution, PRODUCTION_ID, SIGNAL_ROLE, STAGING_ID } from '../gate/fixtures';
 import { apiEvent, context } from '../support/events';
 import { AUTH_CONFIG, link, SECRET_DOCUMENT, useTestSecret } from '../support/secrets';
 
 useTestSecret();
+const SEAT_2 = 'arn:aws:iam::123456789012:role/ApproverSeat2';
+// The stack's approver seats (seat 1 = the signal role); the function reads them on first use.
+process.env.APPROVER_SEAT_ROLE_ARNS = JSON.stringify([SIGNAL_ROLE, SEAT_2]);
 const ssm = mockClient(SSMClient);
 const { handler } =
   require('../../lambda/handlers/confirm') as typeof import('../../lambda/handlers/confirm');
@@ -306,5 +309,224 @@ describe('right after a link key rotation', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('bob@example.com');
     expect((await get(`/executions/${ID}/approve?token=${before}`)).statusCode).toBe(200);
+  });
+});
+
+describe('a gate that needs two approvals from different people', () => {
+  /** The waiting quorum gate, with the decisions SSM shows so far. */
+  const quorumGate = (decisions: object[]) =>
+    execution(
+      'Waiting',
+      [
+        approveStep('ApproveStaging', STAGING_ID, 'Waiting', {
+          ExecutionStartTime: new Date(Date.now() - 30_000),
+          Inputs: {
+            Approvers: JSON.stringify([SIGNAL_ROLE, SEAT_2]),
+            MinRequiredApprovals: '2',
+          },
+          ...(decisions.length === 0
+            ? {}
+            : { Outputs: { ApproverDecisions: decisions.map((d) => JSON.stringify(d)) } }),
+        }),
+      ],
+      { AutomationExecutionId: ID, CurrentStepName: 'ApproveStaging' },
+    );
+  const ALICE_APPROVED = {
+    Approver: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-signal/fn',
+    Decision: 'Approve',
+    Comment: 'Approved via e-mail link by alice@example.com: fine by me',
+    ApprovalDecisionTime: '2026-12-01T16:02:00.000Z',
+  };
+
+  it('shows that nobody has approved yet, and the Approve button', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: quorumGate([]) });
+    const token = await link(ID, ['approve'], { gate: STAGING, channel: 'email' });
+
+    const response = await get(`/executions/${ID}/approve?token=${token}`);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(
+      '<dt>Approvals</dt>\n<dd>0 of 2 approvals · 2 needed from different people</dd>\n',
+    );
+    expect(response.body).toContain('<button type="submit" class="button">Approve execution</button>');
+  });
+
+  it('shows the tally to the second approver, with the Approve button', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: quorumGate([ALICE_APPROVED]) });
+    const token = await link(ID, ['approve'], {
+      gate: STAGING,
+      channel: 'email',
+      approver: 'bob@example.com',
+    });
+
+    const response = await get(`/executions/${ID}/approve?token=${token}`);
+
+    expect(response.body).toContain(
+      '<dt>Approvals</dt>\n<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>\n',
+    );
+    expect(response.body).toContain('<form method="post" action="./approve"');
+  });
+
+  it('tells the first approver they approved, without the Approve button, whichever channel the link came by', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: quorumGate([ALICE_APPROVED]) });
+    const token = await link(ID, ['approve'], { gate: STAGING, channel: 'webhook' });
+
+    const response = await get(`/executions/${ID}/approve?token=${token}`);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<h1>You have approved</h1>');
+    expect(response.body).toContain(
+      '<p>You approved this at <time datetime="2026-12-01T16:02:00Z">Tuesday 1 December 2026, 16:02 UTC</time> <span class="nowrap">(<code>2026-12-01T16:02:00Z</code>)</span>; waiting for 1 more approval.</p>',
+    );
+    expect(response.body).not.toContain('<form');
+  });
+
+  it('offers the first approver\u2019s reject link as ever', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: quorumGate([ALICE_APPROVED]) });
+    const token = await link(ID, ['reject'], { gate: STAGING, channel: 'email' });
+
+    const response = await get(`/executions/${ID}/reject?token=${token}`);
+
+    expect(response.body).toContain('<form method="post" action="./reject"');
+    expect(response.body).toContain('<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>');
+  });
+
+  it('names a foreign approver by its ARN even when its comment names the link\u2019s person', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({
+      AutomationExecution: quorumGate([
+        { ...ALICE_APPROVED, Approver: 'arn:aws:iam::123456789012:user/mallory' },
+      ]),
+    });
+    const token = await link(ID, ['approve'], { gate: STAGING, channel: 'email' });
+
+    const response = await get(`/executions/${ID}/approve?token=${token}`);
+
+    expect(response.body).toContain(
+      '<dd>1 of 2 approvals: mallory (IAM user, account 123456789012) · 1 more needed</dd>',
+    );
+    expect(response.body).toContain('<form method="post" action="./approve"');
+  });
+});
+
+describe('a waiting quorum gate whose approvals SSM does not show yet: the seat claims complete the page', () => {
+  const { confirmRoute } =
+    require('../../lambda/handlers/confirm') as typeof import('../../lambda/handlers/confirm');
+  const { httpHandler } =
+    require('../../lambda/middleware/chain') as typeof import('../../lambda/middleware/chain');
+  const { logger } = require('../../lambda/core/logger') as typeof import('../../lambda/core/logger');
+
+  /** SSM shows the gate waiting and no decisions at all (its documentation does not say it shows them). */
+  const waitingQuorumGate = execution(
+    'Waiting',
+    [
+      approveStep('ApproveStaging', STAGING_ID, 'Waiting', {
+        ExecutionStartTime: new Date(Date.now() - 30_000),
+        Inputs: { Approvers: JSON.stringify([SIGNAL_ROLE, SEAT_2]), MinRequiredApprovals: '2' },
+      }),
+    ],
+    { AutomationExecutionId: ID, CurrentStepName: 'ApproveStaging' },
+  );
+  const aliceSent = {
+    seat: SIGNAL_ROLE,
+    person: 'link:alice@example.com',
+    name: 'alice@example.com',
+    state: 'sent' as const,
+    at: new Date('2026-12-01T16:02:00Z'),
+  };
+  const store = (claimsOf: jest.Mock) => ({
+    claimsOf,
+    claim: jest.fn(),
+    markSent: jest.fn(),
+    release: jest.fn(),
+  });
+  const pageWith = (claimsOf: jest.Mock | undefined) =>
+    httpHandler(
+      confirmRoute(
+        new SSMClient({}),
+        () => new Date(),
+        () => [SIGNAL_ROLE, SEAT_2],
+        () => (claimsOf === undefined ? undefined : store(claimsOf)),
+      ),
+    );
+  const open = async (claimsOf: jest.Mock | undefined, approver = 'bob@example.com') => {
+    const token = await link(ID, ['approve'], { gate: STAGING, channel: 'email', approver });
+    return pageWith(claimsOf)(
+      apiEvent({ method: 'GET', path: `/executions/${ID}/approve?token=${token}` }),
+      context(),
+    );
+  };
+
+  beforeEach(() => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: waitingQuorumGate });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('counts an approval SSM accepted (a claim marked sent) and reads the claims of this gate', async () => {
+    const claimsOf = jest.fn().mockResolvedValue([aliceSent]);
+
+    const response = await open(claimsOf);
+
+    expect(response.statusCode).toBe(200);
+    expect(claimsOf.mock.calls).toEqual([[{ executionId: ID, stepExecutionId: STAGING_ID }]]);
+    expect(response.body).toContain(
+      '<dt>Approvals</dt>\n<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>\n',
+    );
+    expect(response.body).toContain('<form method="post" action="./approve"');
+  });
+
+  it('tells the person the claims show approving that they approved, without the button', async () => {
+    const response = await open(jest.fn().mockResolvedValue([aliceSent]), 'alice@example.com');
+
+    expect(response.body).toContain('<h1>You have approved</h1>');
+    expect(response.body).toContain(
+      '<p>You approved this at <time datetime="2026-12-01T16:02:00Z">Tuesday 1 December 2026, 16:02 UTC</time> <span class="nowrap">(<code>2026-12-01T16:02:00Z</code>)</span>; waiting for 1 more approval.</p>',
+    );
+    expect(response.body).not.toContain('<form');
+  });
+
+  it('does not count a claim whose signal is still being sent', async () => {
+    const response = await open(jest.fn().mockResolvedValue([{ ...aliceSent, state: 'sending' }]));
+
+    expect(response.body).toContain(
+      '<dt>Approvals</dt>\n<dd>0 of 2 approvals · 2 needed from different people</dd>\n',
+    );
+  });
+
+  it('shows SSM’s record alone, and warns, when the claims cannot be read: never a 500 for the page', async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const failure = new Error('ProvisionedThroughputExceededException');
+
+    const response = await open(jest.fn().mockRejectedValue(failure));
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(
+      '<dt>Approvals</dt>\n<dd>0 of 2 approvals · 2 needed from different people</dd>\n',
+    );
+    expect(warn.mock.calls).toEqual([
+      [
+        "Could not read the gate's seat claims; the page shows SSM's record of approvals alone",
+        { executionId: ID, stepExecutionId: STAGING_ID, error: failure },
+      ],
+    ]);
+  });
+
+  it('shows SSM’s record alone when no state table is configured', async () => {
+    const response = await open(undefined);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(
+      '<dt>Approvals</dt>\n<dd>0 of 2 approvals · 2 needed from different people</dd>\n',
+    );
+  });
+
+  it('reads no claims for a gate that needs one approval', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: atStaging });
+    const claimsOf = jest.fn().mockResolvedValue([aliceSent]);
+
+    const response = await open(claimsOf);
+
+    expect(response.statusCode).toBe(200);
+    expect(claimsOf).not.toHaveBeenCalled();
+    expect(response.body).not.toContain('<dt>Approvals</dt>');
   });
 });

@@ -489,3 +489,46 @@ describe('SSM errors map to precise statuses', () => {
     expect(response.body).not.toContain(token);
   });
 });
+
+describe('a gate that needs two approvals (docs/quorum.md)', () => {
+  const twoApprovals = approveStep('ApproveStaging', STAGING_ID, 'Waiting', {
+    Inputs: {
+      Approvers: JSON.stringify(['arn:aws:iam::123456789012:role/ssm-approval-webhook-signal']),
+      MinRequiredApprovals: '2',
+    },
+  });
+
+  it('a deployment without approver seats refuses it with a 409 and sends nothing, never a single approval', async () => {
+    delete process.env.APPROVER_SEAT_ROLE_ARNS;
+    ssm
+      .on(GetAutomationExecutionCommand)
+      .resolves({ AutomationExecution: execution('Waiting', [twoApprovals], { AutomationExecutionId: ID }) });
+
+    const response = await invoke(jsonPost(`/executions/${ID}/approve`, {}, bearer()));
+
+    expect(response).toEqual(
+      problem(
+        409,
+        'quorum-seats-not-configured',
+        'Not enough approver seats',
+        'Gate ApproveStaging needs 2 approvals from different people, which the webhook gives through approver seats, and this deployment configures none (APPROVER_SEAT_ROLE_ARNS is empty). Nothing was sent. See docs/quorum.md.',
+      ),
+    );
+    expect(ssm).not.toHaveReceivedCommand(SendAutomationSignalCommand);
+  });
+
+  it('a rejection is sent as before when no seats are configured: any one rejection rejects', async () => {
+    ssm
+      .on(GetAutomationExecutionCommand)
+      .resolves({ AutomationExecution: execution('Waiting', [twoApprovals], { AutomationExecutionId: ID }) });
+
+    const response = await invoke(jsonPost(`/executions/${ID}/reject`, {}, bearer()));
+
+    expect(response.statusCode).toBe(200);
+    expect(ssm.commandCalls(SendAutomationSignalCommand)[0]?.args[0].input).toEqual({
+      AutomationExecutionId: ID,
+      SignalType: 'Reject',
+      Payload: { Comment: ['Rejected via API token by jira'] },
+    });
+  });
+});

@@ -190,6 +190,19 @@ describe('npm start', () => {
       await waitFor(() => changes.every((line) => output.includes(line)));
     });
 
+    it('prints the URL of the OpenAPI document, which serves it', async () => {
+      const [line] = linesStartingWith('  OpenAPI:   ');
+      expect(line).toBe(`  OpenAPI:   http://127.0.0.1:${apiPort}/openapi.json`);
+
+      const response = await fetch((line as string).slice(13));
+      const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+      expect(Object.keys(document.paths)).toContain('/openapi.json');
+    });
+
     it('prints signed links that open their confirmation pages', async () => {
       const links = linesStartingWith('  approve: ')
         .concat(linesStartingWith('  reject:  '), linesStartingWith('  stop:    '))
@@ -216,8 +229,8 @@ describe('npm start', () => {
       'prints AWS CLI commands that read an execution and start new ones, which the curl calls then decide',
       async () => {
         const aws = linesStartingWith('  AWS_ACCESS_KEY_ID=');
-        expect(aws).toHaveLength(3);
-        const [status, startDemo, startTwoGates] = aws as [string, string, string];
+        expect(aws).toHaveLength(4);
+        const [status, startDemo, startTwoGates, startQuorum] = aws as [string, string, string, string];
 
         // The demo execution was approved above.
         await waitFor(async () => (await shell(status, env())).stdout === '"Success"\n');
@@ -241,11 +254,14 @@ describe('npm start', () => {
           payload: { Comment: ['Approved via API token by local-curl: Looks good'] },
         });
 
-        expect(await shell(startTwoGates, env())).toEqual({
-          code: 0,
-          stdout: expect.stringMatching(/^\{\n {4}"AutomationExecutionId": "[0-9a-f-]{36}"\n\}\n$/),
-          stderr: '',
-        });
+        for (const start of [startTwoGates, startQuorum]) {
+          expect(await shell(start, env())).toEqual({
+            code: 0,
+            stdout: expect.stringMatching(/^\{\n {4}"AutomationExecutionId": "[0-9a-f-]{36}"\n\}\n$/),
+            stderr: '',
+          });
+        }
+        expect(startQuorum).toContain(' start-automation-execution --document-name Demo-Quorum ');
       },
     );
   });

@@ -28,7 +28,7 @@ const CURL = (id: string, action: string, body: string) =>
 describe('the npm start banner', () => {
   const base = { apiUrl: 'http://127.0.0.1:3000', apiToken: 'sawh_TOKEN', close: async () => undefined };
 
-  it('gives each API call its own execution, and says how to start another demo execution', () => {
+  it('gives each API call its own execution, and says how to start another demo execution and the quorum demo', () => {
     const stack: LocalStack = {
       ...base,
       simulatorUrl: 'http://127.0.0.1:3001',
@@ -50,6 +50,7 @@ describe('the npm start banner', () => {
       '',
       'ssm-approval-webhook is running locally.',
       '  API:       http://127.0.0.1:3000',
+      '  OpenAPI:   http://127.0.0.1:3000/openapi.json',
       '  Simulator: http://127.0.0.1:3001 (SSM Automation, wire-compatible)',
       "  Mailbox:   http://127.0.0.1:3000/_local/mailbox  (the notifier's e-mails)",
       '  Slack:     http://127.0.0.1:3000/_local/slack  (#approvals, with working buttons)',
@@ -80,16 +81,20 @@ describe('the npm start banner', () => {
       'Start a runbook with two approval steps in a row (each e-mails its own step-bound links):',
       `  ${AWS} start-automation-execution --document-name Demo-TwoGates ${WHERE}`,
       '',
+      'Start a runbook whose approval needs two different people (each is e-mailed a link; the same person twice counts once):',
+      `  ${AWS} start-automation-execution --document-name Demo-Quorum ${WHERE}`,
+      '',
       'Status changes of the demo executions are printed here. Ctrl-C stops.',
     ]);
   });
 
-  it('prints only the token without a demo', () => {
+  it('prints the API, its OpenAPI document and the token without a demo', () => {
     expect(banner(base)).toBe(
       [
         '',
         'ssm-approval-webhook is running locally.',
         '  API:       http://127.0.0.1:3000',
+        '  OpenAPI:   http://127.0.0.1:3000/openapi.json',
         '  SSM:       real SSM',
         '',
         'API client "local-curl" token: sawh_TOKEN',

@@ -1,5 +1,6 @@
 import { type ApprovalEmailInput, renderApprovalEmail } from '../../lambda/notify/channels/email-message';
 import type { GateNotification } from '../../lambda/notify/notification';
+import type { Tally } from '../../lambda/quorum/tally';
 import { structureProblems } from '../pages/html-checks';
 import { BASE, EXECUTION_ID, HOSTILE, LINKS, NOTIFICATION } from './fixtures';
 
@@ -44,13 +45,13 @@ Message from the runbook:
 >
 > Check ${HOSTILE} first.
 
-Runbook:          Demo-ApproveChange (version 3)
-Approval step:    ApproveChange
-Time left:        2 days 3 hours, until Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)
-Approvals needed: 2
-Started by:       alice@example.com (role Admin, account 111122223333)
-Started:          Wednesday 19 November 2025, 08:30 UTC
-Execution:        ${EXECUTION_ID}
+Runbook:       Demo-ApproveChange (version 3)
+Approval step: ApproveChange
+Time left:     2 days 3 hours, until Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)
+Quorum:        Needs 2 approvals from different people
+Started by:    alice@example.com (role Admin, account 111122223333)
+Started:       Wednesday 19 November 2025, 08:30 UTC
+Execution:     ${EXECUTION_ID}
 
 Parameters:
   Empty: (empty)
@@ -135,7 +136,7 @@ SSM Automation approvals
         `<tr><td width="120" style="padding:6px 12px 6px 0;vertical-align:top;font-size:14px;line-height:20px;font-weight:600;color:#57606a;width:120px;border-bottom:1px solid #d0d7de">${label}</td><td style="padding:6px 0;vertical-align:top;font-size:14px;line-height:20px;word-break:break-word;overflow-wrap:anywhere;border-bottom:1px solid #d0d7de${extra}">${value}</td></tr>\n`;
       expect(html).toContain(
         `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 20px;border-top:1px solid #d0d7de">
-${row('Runbook', 'Demo-ApproveChange (version 3)')}${row('Approval step', 'ApproveChange')}${row('Time left', '2 days 3 hours, until Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)')}${row('Approvals needed', '2')}${row('Started by', 'alice@example.com (role Admin, account 111122223333)')}${row('Started', 'Wednesday 19 November 2025, 08:30 UTC')}${row('Execution', EXECUTION_ID, ';font-family:SFMono-Regular,Menlo,Consolas,Liberation Mono,monospace')}</table>`,
+${row('Runbook', 'Demo-ApproveChange (version 3)')}${row('Approval step', 'ApproveChange')}${row('Time left', '2 days 3 hours, until Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)')}${row('Quorum', 'Needs 2 approvals from different people')}${row('Started by', 'alice@example.com (role Admin, account 111122223333)')}${row('Started', 'Wednesday 19 November 2025, 08:30 UTC')}${row('Execution', EXECUTION_ID, ';font-family:SFMono-Regular,Menlo,Consolas,Liberation Mono,monospace')}</table>`,
       );
       expect(html).toContain(
         '<h1 style="margin:0 0 12px;font-size:22px;line-height:28px;font-weight:700;color:#1f2328;word-break:break-word;overflow-wrap:anywhere">Approval needed: Demo-ApproveChange</h1>',
@@ -198,7 +199,7 @@ ${row('Empty', '<em style="font-family:-apple-system,BlinkMacSystemFont,Segoe UI
     expect(email.html).toContain(`<strong>${HOSTILE_ESCAPED}</strong><br>`);
     expect(email.html).toContain(`>${HOSTILE_ESCAPED}, ${HOSTILE_ESCAPED}</span>`);
     expect(email.html).toContain(`<strong>These links are for ${HOSTILE_ESCAPED} only:`);
-    expect(email.text).toContain(`\nStarted by:       ${HOSTILE}\n`);
+    expect(email.text).toContain(`\nStarted by:    ${HOSTILE}\n`);
   });
 
   it('escapes the links in href attributes', () => {
@@ -278,7 +279,7 @@ SSM Automation approvals
       '\n\nThe runbook Demo-ApproveChange was waiting for a decision at its approval step ApproveChange; the step has timed out.\n\n',
     );
     expect(text).toContain(
-      '\nTime left:        timed out at Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)\n',
+      '\nTime left:     timed out at Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)\n',
     );
   });
 
@@ -297,5 +298,63 @@ SSM Automation approvals
     expect(renderApprovalEmail(input({ notification: withGate({ message: ' \n ' }) })).text).not.toContain(
       'Message from the runbook',
     );
+  });
+});
+
+describe('a quorum gate (MinRequiredApprovals > 1)', () => {
+  const SEAT = 'arn:aws:iam::111122223333:role/Signal';
+  const tally: Tally = {
+    needed: 2,
+    approvals: [{ person: 'alice@example.com', via: 'e-mail link', seat: SEAT }],
+    remaining: 1,
+  };
+
+  it('says in the facts that it needs approvals from different people, and who approved so far', () => {
+    const { text } = renderApprovalEmail(input({ tally }));
+
+    expect(text).toContain(`
+Time left:       2 days 3 hours, until Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)
+Quorum:          Needs 2 approvals from different people
+Approved so far: 1 of 2 approvals: alice@example.com; 1 more needed
+Started by:      alice@example.com (role Admin, account 111122223333)
+`);
+  });
+
+  it('shows the same rows in the HTML part, names escaped', () => {
+    const { html } = renderApprovalEmail(
+      input({
+        tally: {
+          needed: 3,
+          approvals: [
+            { person: HOSTILE, via: 'signed link', seat: SEAT },
+            { person: 'arn:aws:iam::111122223333:user/ops', seat: 'arn:aws:iam::111122223333:user/ops' },
+          ],
+          remaining: 1,
+        },
+        notification: withGate({ minRequiredApprovals: 3 }),
+      }),
+    );
+
+    expect(html).toContain(
+      `>Quorum</td><td style="padding:6px 0;vertical-align:top;font-size:14px;line-height:20px;word-break:break-word;overflow-wrap:anywhere;border-bottom:1px solid #d0d7de">Needs 3 approvals from different people</td></tr>`,
+    );
+    expect(html).toContain(
+      `>Approved so far</td><td style="padding:6px 0;vertical-align:top;font-size:14px;line-height:20px;word-break:break-word;overflow-wrap:anywhere;border-bottom:1px solid #d0d7de">2 of 3 approvals: ${HOSTILE_ESCAPED}, ops (IAM user, account 111122223333); 1 more needed</td></tr>`,
+    );
+  });
+
+  it('has no "Approved so far" row while nobody has approved', () => {
+    const { text } = renderApprovalEmail(input({ tally: { needed: 2, approvals: [], remaining: 2 } }));
+
+    expect(text).toContain('\nQuorum:        Needs 2 approvals from different people\n');
+    expect(text).not.toContain('Approved so far');
+  });
+
+  it('renders a gate that needs one approval exactly as before, whatever tally is given', () => {
+    const notification = withGate({ minRequiredApprovals: 1 });
+    expect(renderApprovalEmail(input({ notification, tally }))).toEqual(
+      renderApprovalEmail(input({ notification })),
+    );
+    expect(renderApprovalEmail(input({ notification })).text).not.toMatch(/Quorum|Approved so far/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Block, KnownBlock } from '@slack/web-api';
+import type { ExecutionView, GateView } from '../../lambda/gate/execution-view';
 import {
   ACTION_IDS,
   type DecidedMessageInput,
@@ -9,10 +10,13 @@ import {
   type GateMessageInput,
   gateBlockId,
   gateMessage,
+  postedButtons,
   SLACK_LIMITS,
   slackDate,
+  tallyMessage,
 } from '../../lambda/notify/channels/slack-message';
 import type { GateNotification } from '../../lambda/notify/notification';
+import type { Tally } from '../../lambda/quorum/tally';
 import { DEADLINE, DETAILS_URL, EXECUTION_ID, HOSTILE, NOTIFICATION, STEP_EXECUTION_ID } from './fixtures';
 
 const HOSTILE_ESCAPED = `&lt;script&gt;alert(1)&lt;/script&gt;"'&amp;`;
@@ -53,6 +57,11 @@ const MESSAGE_SECTION = {
 const PARAMETERS = {
   type: 'context',
   elements: [mrkdwn('*Empty:* (empty)'), mrkdwn(`*Note:* ${HOSTILE_ESCAPED}`), mrkdwn('*Targets:* i-1, i-2')],
+};
+/** The fixture's gate needs two approvals: a tally line, nobody yet. */
+const NO_APPROVALS_YET = {
+  type: 'context',
+  elements: [mrkdwn('*0 of 2 approvals* · 2 needed from different people')],
 };
 const fields = (timesOut: string | undefined) => ({
   type: 'section',
@@ -155,6 +164,7 @@ describe('gateMessage', () => {
         HEADER,
         MESSAGE_SECTION,
         fields(`${DEADLINE_TOKEN} (2 days 3 hours left)`),
+        NO_APPROVALS_YET,
         PARAMETERS,
         {
           type: 'actions',
@@ -257,7 +267,7 @@ describe('gateMessage', () => {
         mrkdwn('*Execution*\n&lt;https://evil.example|id&gt;'),
       ],
     });
-    expect(message.blocks[3]).toEqual({
+    expect(message.blocks[4]).toEqual({
       type: 'context',
       elements: [mrkdwn(`*&lt;!here&gt;:* &lt;@U999&gt;, ${Z}*${Z}x${Z}*${Z}`)],
     });
@@ -306,7 +316,7 @@ describe('gateMessage', () => {
 
     expect(limitProblems(message.blocks)).toEqual([]);
     expect(controlSequences(message)).toEqual([DEADLINE_TOKEN]);
-    const context = message.blocks.find((block) => block.type === 'context');
+    const context = message.blocks.filter((block) => block.type === 'context')[1];
     expect(context?.type === 'context' && context.elements).toHaveLength(6);
     expect(context?.type === 'context' && context.elements[5]).toEqual(
       mrkdwn('55 more parameters not shown'),
@@ -388,7 +398,7 @@ describe('gateMessage', () => {
         G: [],
       },
     });
-    const context = gateMessage(input({ notification })).blocks[3];
+    const context = gateMessage(input({ notification })).blocks[4];
 
     expect(context).toEqual({
       type: 'context',
@@ -509,5 +519,169 @@ describe('ephemeralText', () => {
     ],
   ] as [EphemeralReason, string][])('%s', (reason, text) => {
     expect(ephemeralText(reason)).toBe(text);
+  });
+});
+
+describe('the tally of a quorum gate (MinRequiredApprovals > 1)', () => {
+  const SEAT_1 = 'arn:aws:iam::111122223333:role/Signal';
+  const SEAT_2 = 'arn:aws:iam::111122223333:role/ApproverSeat2';
+  const tallyBlock = (text: string) => ({ type: 'context', elements: [mrkdwn(text)] });
+  const ONE_OF_TWO: Tally = {
+    needed: 2,
+    approvals: [{ person: 'alice', via: 'Slack', slackUserId: 'U0ALICE1', seat: SEAT_1 }],
+    remaining: 1,
+  };
+  const actionIds = (message: { blocks: KnownBlock[] }): string[] =>
+    message.blocks.flatMap((block) =>
+      block.type === 'actions'
+        ? block.elements.map((element) => ('action_id' in element ? String(element.action_id) : ''))
+        : [],
+    );
+
+  it('mentions Slack users, names others escaped, and says how many more are needed', () => {
+    const tally: Tally = {
+      needed: 3,
+      approvals: [
+        ...ONE_OF_TWO.approvals,
+        { person: `${HOSTILE} <!channel> *bold*`, via: 'e-mail link', seat: SEAT_2 },
+      ],
+      remaining: 1,
+    };
+    const message = gateMessage(input({ notification: withGate({ minRequiredApprovals: 3 }), tally }));
+
+    expect(message.blocks[3]).toEqual(
+      tallyBlock(
+        `*2 of 3 approvals:* <@U0ALICE1>, ${HOSTILE_ESCAPED} &lt;!channel&gt; ${Z}*${Z}bold${Z}*${Z} · 1 more needed`,
+      ),
+    );
+    expect(controlSequences(message)).toEqual([DEADLINE_TOKEN, '<@U0ALICE1>']);
+    expect(actionIds(message)).toEqual(['approve', 'reject', 'details']);
+  });
+
+  it('names a principal outside the webhook by a short label of its ARN', () => {
+    const message = gateMessage(
+      input({
+        tally: {
+          needed: 2,
+          approvals: [
+            { person: 'arn:aws:iam::111122223333:user/ops', seat: 'arn:aws:iam::111122223333:user/ops' },
+          ],
+          remaining: 1,
+        },
+      }),
+    );
+
+    expect(message.blocks[3]).toEqual(
+      tallyBlock('*1 of 2 approvals:* ops (IAM user, account 111122223333) · 1 more needed'),
+    );
+  });
+
+  it('keeps only the Details button once every approval needed is in', () => {
+    const tally: Tally = {
+      needed: 2,
+      approvals: [...ONE_OF_TWO.approvals, { person: 'bob@example.com', via: 'e-mail link', seat: SEAT_2 }],
+      remaining: 0,
+    };
+    const message = gateMessage(input({ tally }));
+
+    expect(message.blocks[3]).toEqual(tallyBlock('*2 of 2 approvals:* <@U0ALICE1>, bob@example.com'));
+    expect(actionIds(message)).toEqual(['details']);
+  });
+
+  it('renders a gate that needs one approval exactly as before, whatever tally is given', () => {
+    const notification = withGate({ minRequiredApprovals: 1 });
+    const plain = gateMessage(input({ notification }));
+
+    expect(gateMessage(input({ notification, tally: ONE_OF_TWO }))).toEqual(plain);
+    expect(plain.blocks.map((block) => block.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'context',
+      'actions',
+    ]);
+  });
+
+  it('tallyMessage: the waiting gate\u2019s message with where its quorum stands now, buttons kept', () => {
+    const gate: GateView = {
+      ...NOTIFICATION.gate,
+      approvers: [SEAT_1, SEAT_2],
+      stepStatus: 'Waiting',
+      waiting: true,
+      decisions: [
+        {
+          approver: 'arn:aws:sts::111122223333:assumed-role/ApproverSeat2/link.alice',
+          decision: 'Approve',
+          comment: 'Approved via e-mail link by alice@example.com: ok',
+          at: new Date('2025-11-19T12:30:00Z'),
+        },
+      ],
+    };
+    const view: ExecutionView = {
+      ...NOTIFICATION.execution,
+      status: 'Waiting',
+      finished: false,
+      gates: [gate],
+    };
+    const post = { buttons: BUTTONS, detailsUrl: DETAILS_URL, now: new Date('2025-11-19T12:00:00Z') };
+
+    const tally: Tally = {
+      needed: 2,
+      approvals: [
+        {
+          person: 'alice@example.com',
+          via: 'e-mail link',
+          seat: SEAT_2,
+          at: new Date('2025-11-19T12:30:00Z'),
+        },
+      ],
+      remaining: 1,
+    };
+
+    const message = tallyMessage(view, gate, tally, post);
+
+    expect(message).toEqual(gateMessage({ ...input(), notification: { execution: view, gate }, tally }));
+    expect(message.blocks[3]).toEqual(tallyBlock('*1 of 2 approvals:* alice@example.com · 1 more needed'));
+    expect(actionIds(message)).toEqual(['approve', 'reject', 'details']);
+  });
+
+  it('shows the approvals above the outcome of a decided quorum gate, when given', () => {
+    const tally: Tally = {
+      needed: 2,
+      approvals: [...ONE_OF_TWO.approvals, { person: 'bob@example.com', via: 'e-mail link', seat: SEAT_2 }],
+      remaining: 0,
+    };
+    const message = decidedMessage({
+      notification: NOTIFICATION,
+      outcome: { result: 'Approved', by: { name: 'bob@example.com' }, where: 'e-mail link' },
+      tally,
+    });
+
+    expect(message.blocks.slice(2, 4)).toEqual([
+      fields(undefined),
+      tallyBlock('*2 of 2 approvals:* <@U0ALICE1>, bob@example.com'),
+    ]);
+    expect(
+      decidedMessage({ notification: NOTIFICATION, outcome: { result: 'Approved' } }).blocks,
+    ).not.toContainEqual(tallyBlock('*0 of 2 approvals* · 2 needed from different people'));
+  });
+
+  it('postedButtons reads the gate\u2019s own buttons back from a posted message, and nothing else', () => {
+    const posted = gateMessage(input());
+
+    expect(postedButtons(posted.blocks, NOTIFICATION)).toEqual({ buttons: BUTTONS, detailsUrl: DETAILS_URL });
+    expect(postedButtons(posted.blocks, withGate({ stepExecutionId: 'another-gate' }))).toBeUndefined();
+    expect(
+      postedButtons(
+        posted.blocks.filter((block) => block.type !== 'actions'),
+        NOTIFICATION,
+      ),
+    ).toBeUndefined();
+    expect(
+      postedButtons(
+        [{ type: 'actions', block_id: gateBlockId(NOTIFICATION), elements: [null, 'x'] }],
+        NOTIFICATION,
+      ),
+    ).toBeUndefined();
   });
 });

@@ -201,6 +201,78 @@ describe('closedGateMessage', () => {
   });
 });
 
+describe('closedGateMessage of a gate that needed two people (approver seats)', () => {
+  const SEAT_2 = 'arn:aws:iam::123456789012:role/ApproverSeat2';
+  const SEAT_2_SESSION = 'arn:aws:sts::123456789012:assumed-role/ApproverSeat2/link.bob';
+  const quorumView = (result: 'Approved' | 'Rejected', second: object) =>
+    viewOf(
+      result === 'Approved' ? 'Success' : 'Failed',
+      approveStep('ApproveStaging', STAGING_ID, 'Success', {
+        ExecutionEndTime: ENDED,
+        Inputs: { Approvers: JSON.stringify([SIGNAL_ROLE, SEAT_2]), MinRequiredApprovals: '2' },
+        Outputs: {
+          ApprovalStatus: [result],
+          ApproverDecisions: [
+            JSON.stringify({
+              Approver: SIGNAL_ROLE,
+              Decision: 'Approve',
+              Comment: 'Approved via Slack by alice (U0ALICE01)',
+              ApprovalDecisionTime: '2026-12-01T16:02:00.000Z',
+            }),
+            JSON.stringify({ ApprovalDecisionTime: ENDED.toISOString(), ...second }),
+          ],
+        },
+      }),
+    );
+
+  it('believes the comment of a decision made as a seat, and shows the approvals above the outcome', () => {
+    const view = quorumView('Rejected', {
+      Approver: SEAT_2_SESSION,
+      Decision: 'Reject',
+      Comment: 'Rejected via e-mail link by bob@example.com: not now',
+    });
+
+    const message = closedGateMessage(view, gateOf(view), SIGNAL_ROLE, [SIGNAL_ROLE, SEAT_2]);
+
+    expect(message.blocks.slice(2)).toEqual([
+      { type: 'context', elements: [mrkdwn('*1 of 2 approvals:* <@U0ALICE01> · 1 more needed')] },
+      { type: 'context', elements: [mrkdwn('*Version:* 1.2.3')] },
+      {
+        type: 'section',
+        text: mrkdwn(`:x: *Rejected* via e-mail link by bob@example.com at ${ENDED_TOKEN} — not now`),
+      },
+    ]);
+    // Without the seats, seat 2 is a principal like any other: named by its ARN, its words only quoted.
+    expect(closedGateMessage(view, gateOf(view), SIGNAL_ROLE).blocks.at(-1)).toEqual({
+      type: 'section',
+      text: mrkdwn(
+        `:x: *Rejected* via AWS (console, CLI or API) by ${SEAT_2_SESSION} at ${ENDED_TOKEN} — Rejected via e-mail link by bob@example.com: not now`,
+      ),
+    });
+  });
+
+  it('shows both approvals of an approved one', () => {
+    const view = quorumView('Approved', {
+      Approver: SEAT_2_SESSION,
+      Decision: 'Approve',
+      Comment: 'Approved via e-mail link by bob@example.com',
+    });
+
+    const message = closedGateMessage(view, gateOf(view), SIGNAL_ROLE, [SIGNAL_ROLE, SEAT_2]);
+
+    expect(message.blocks.slice(2)).toEqual([
+      { type: 'context', elements: [mrkdwn('*2 of 2 approvals:* <@U0ALICE01>, bob@example.com')] },
+      { type: 'context', elements: [mrkdwn('*Version:* 1.2.3')] },
+      {
+        type: 'section',
+        text: mrkdwn(
+          `:white_check_mark: *Approved* by <@U0ALICE01> at ${slackDate(new Date('2026-12-01T16:02:00Z'))}`,
+        ),
+      },
+    ]);
+  });
+});
+
 describe('syncSlackMessages', () => {
   let slack: LocalSlack;
   let dynamo: LocalDynamo;

@@ -5,6 +5,7 @@ import {
   plainMarkdown,
 } from '../../lambda/notify/channels/teams-card';
 import type { GateNotification } from '../../lambda/notify/notification';
+import type { Tally } from '../../lambda/quorum/tally';
 import { DETAILS_URL, EXECUTION_ID, LINKS, NOTIFICATION } from './fixtures';
 
 const Z = '\u200B';
@@ -100,7 +101,7 @@ describe('gateCard', () => {
                   { title: 'Runbook', value: 'Demo-ApproveChange (version 3)' },
                   { title: 'Approval step', value: 'ApproveChange' },
                   { title: 'Time left', value: '2 days 3 hours, until Friday 21 November 2025, 15:04 UTC' },
-                  { title: 'Approvals needed', value: '2' },
+                  { title: 'Approvals', value: '0 of 2 approvals; 2 needed from different people' },
                   { title: 'Started by', value: 'alice@example.com (role Admin, account 111122223333)' },
                   { title: 'Started', value: 'Wednesday 19 November 2025, 08:30 UTC' },
                   { title: 'Execution', value: EXECUTION_ID },
@@ -271,5 +272,40 @@ describe('gateCard', () => {
     expect(() => gateCard(input({ detailsUrl: 'https://example.com/a b' }))).toThrow(
       'detailsUrl must be an http(s) URL',
     );
+  });
+});
+
+describe('the tally of a quorum gate (MinRequiredApprovals > 1)', () => {
+  const SEAT = 'arn:aws:iam::111122223333:role/Signal';
+  const factsOf = (message: ReturnType<typeof gateCard>) =>
+    cardOf(message).body.flatMap((element) => (element.type === 'FactSet' ? element.facts : []));
+
+  it('has an Approvals fact with who approved so far, names neutralized', () => {
+    const tally: Tally = {
+      needed: 3,
+      approvals: [
+        { person: 'alice@example.com', via: 'e-mail link', seat: SEAT },
+        { person: '[bob](https://evil.example) *boss*', via: 'signed link', seat: `${SEAT}2` },
+      ],
+      remaining: 1,
+    };
+    const facts = factsOf(gateCard(input({ notification: withGate({ minRequiredApprovals: 3 }), tally })));
+
+    expect(facts).toContainEqual({
+      title: 'Approvals',
+      value: `2 of 3 approvals: alice@example.com, [bob]${Z}(https:${Z}//evil.example) ∗boss∗; 1 more needed`,
+    });
+    expect(facts.map(({ title }) => title)).not.toContain('Approvals needed');
+  });
+
+  it('renders a gate that needs one approval exactly as before, whatever tally is given', () => {
+    const notification = withGate({ minRequiredApprovals: 1 });
+    const plain = gateCard(input({ notification }));
+
+    expect(gateCard(input({ notification, tally: { needed: 2, approvals: [], remaining: 2 } }))).toEqual(
+      plain,
+    );
+    expect(factsOf(plain).map(({ title }) => title)).not.toContain('Approvals');
+    expect(factsOf(plain).map(({ title }) => title)).not.toContain('Approvals needed');
   });
 });

@@ -6,6 +6,7 @@ import {
   renderConfirmationPage,
   renderSlackDetailsPage,
 } from '../../lambda/pages/confirmation-page';
+import type { Tally } from '../../lambda/quorum/tally';
 import { countTags, externalReferences, mainOf, structureProblems } from './html-checks';
 
 const EXECUTION_ID = '0b7e4c1a-3f2d-4e8b-9a61-2c5d8f0e1a22';
@@ -242,5 +243,157 @@ describe("renderSlackDetailsPage (a Slack message's Details link)", () => {
 <dd><code>x&quot;/&gt;&lt;script&gt;</code></dd>
 </dl>
 <p class="note">This page only shows the details; opening it changes nothing.</p>`);
+  });
+});
+
+describe('quorum gates (MinRequiredApprovals > 1)', () => {
+  const SEAT_1 = 'arn:aws:iam::123456789012:role/signal';
+  const SEAT_2 = 'arn:aws:iam::123456789012:role/ApproverSeat2';
+  const quorumContext = (tally?: Tally): DecisionContext => ({
+    execution: { executionId: EXECUTION_ID, documentName: 'Demo-Quorum', parameters: {} },
+    gate: {
+      stepName: 'ApproveChange',
+      stepExecutionId: '5d3c2b1a-0f9e-4d8c-8b7a-6f5e4d3c2b1a',
+      approvers: [SEAT_1, SEAT_2],
+      minRequiredApprovals: 2,
+      timeoutSeconds: 7200,
+    },
+    boundToGate: true,
+    now: new Date('2025-11-21T15:04:05Z'),
+    ...(tally === undefined ? {} : { tally }),
+  });
+  const ALICE = {
+    person: 'alice@example.com',
+    via: 'e-mail link',
+    seat: SEAT_1,
+    at: new Date('2025-11-21T15:00:00Z'),
+  };
+  const ONE_OF_TWO: Tally = { needed: 2, approvals: [ALICE], remaining: 1 };
+
+  it('shows the tally next to the gate in place of "Approvals needed"', () => {
+    const main = mainOf(
+      renderConfirmationPage(input({ approver: 'bob@example.com', context: quorumContext(ONE_OF_TWO) })),
+    );
+
+    expect(main).toContain(`<dl>
+<dt>Runbook</dt>
+<dd>Demo-Quorum</dd>
+<dt>Approval step</dt>
+<dd>ApproveChange</dd>
+<dt>Approvals</dt>
+<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>
+<dt>Execution</dt>`);
+    expect(main).not.toContain('Approvals needed');
+    expect(main).toContain('<button type="submit" class="button">Approve execution</button>');
+  });
+
+  it('says nobody has approved yet, and that they must be different people', () => {
+    const main = mainOf(
+      renderConfirmationPage(input({ context: quorumContext({ needed: 2, approvals: [], remaining: 2 }) })),
+    );
+
+    expect(main).toContain(
+      '<dt>Approvals</dt>\n<dd>0 of 2 approvals · 2 needed from different people</dd>\n',
+    );
+  });
+
+  it('says one approval is one of several while more than this one are still needed', () => {
+    const first = mainOf(
+      renderConfirmationPage(input({ context: quorumContext({ needed: 2, approvals: [], remaining: 2 }) })),
+    );
+    expect(first).toContain(
+      '<p>Your approval counts as one of the 2 this approval step needs from different people; the runbook continues once the last one is in.</p>',
+    );
+    // The last approval needed lets the runbook go on: the usual words are true again.
+    const last = mainOf(
+      renderConfirmationPage(input({ approver: 'bob@example.com', context: quorumContext(ONE_OF_TWO) })),
+    );
+    expect(last).toContain(
+      '<p>The approval step is approved and the runbook continues with its next step.</p>',
+    );
+  });
+
+  it('keeps "Approvals needed" when no tally is given', () => {
+    expect(mainOf(renderConfirmationPage(input({ context: quorumContext() })))).toContain(
+      '<dt>Approvals needed</dt>\n<dd>2</dd>\n',
+    );
+  });
+
+  it('escapes hostile names in the tally', () => {
+    const tally: Tally = {
+      needed: 3,
+      approvals: [
+        { ...ALICE, person: HOSTILE },
+        { person: `${HOSTILE}x`, via: 'Slack', slackUserId: 'U0EVIL01', seat: SEAT_2 },
+      ],
+      remaining: 1,
+    };
+    const main = mainOf(renderConfirmationPage(input({ context: quorumContext(tally) })));
+
+    expect(main).toContain(
+      `<dd>2 of 3 approvals: ${HOSTILE_ESCAPED}, ${HOSTILE_ESCAPED}x · 1 more needed</dd>`,
+    );
+    expect(main).not.toContain('<script>');
+  });
+
+  it('tells a person who already approved so, with the tally and without the approve form', () => {
+    const document = renderConfirmationPage(
+      input({ context: quorumContext(ONE_OF_TWO), yourApproval: ALICE }),
+    );
+
+    expect(document).toContain('<title>You have approved – SSM Automation approvals</title>');
+    expect(mainOf(document)).toBe(`<h1>You have approved</h1>
+<p>You approved this at <time datetime="2025-11-21T15:00:00Z">Friday 21 November 2025, 15:00 UTC</time> <span class="nowrap">(<code>2025-11-21T15:00:00Z</code>)</span>; waiting for 1 more approval.</p>
+<dl>
+<dt>Runbook</dt>
+<dd>Demo-Quorum</dd>
+<dt>Approval step</dt>
+<dd>ApproveChange</dd>
+<dt>Approvals</dt>
+<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>
+<dt>Execution</dt>
+<dd><code>${EXECUTION_ID}</code></dd>
+<dt>Link issued for</dt>
+<dd>alice@example.com</dd>
+<dt>Link expires</dt>
+<dd><time datetime="2025-11-21T15:04:05Z">Friday 21 November 2025, 15:04 UTC</time> <span class="nowrap">(<code>2025-11-21T15:04:05Z</code>)</span></dd>
+</dl>
+<p class="note">Your approval counts once, so there is nothing more to do through this link. The runbook continues when other approvers have approved.</p>`);
+    expect(countTags(document, 'form')).toBe(0);
+    expect(document).not.toContain(TOKEN);
+    expect(structureProblems(document)).toEqual([]);
+  });
+
+  it('counts the approvals still missing, and leaves out a time SSM did not give', () => {
+    const { at: _at, ...noTime } = ALICE;
+    const main = mainOf(
+      renderConfirmationPage(
+        input({
+          context: quorumContext({ needed: 3, approvals: [noTime], remaining: 2 }),
+          yourApproval: noTime,
+        }),
+      ),
+    );
+
+    expect(main).toContain('<p>You approved this; waiting for 2 more approvals.</p>');
+  });
+
+  it.each<PageAction>(['reject', 'stop'])(
+    'offers the %s form as ever to a person who already approved',
+    (action) => {
+      const main = mainOf(
+        renderConfirmationPage(input({ action, context: quorumContext(ONE_OF_TWO), yourApproval: ALICE })),
+      );
+
+      expect(main).toContain(`<form method="post" action="./${action}"`);
+      expect(main).toContain('<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>');
+      expect(main).not.toContain('You approved this');
+    },
+  );
+
+  it('shows the tally on the Slack details page too', () => {
+    expect(
+      mainOf(renderSlackDetailsPage({ executionId: EXECUTION_ID, context: quorumContext(ONE_OF_TWO) })),
+    ).toContain('<dt>Approvals</dt>\n<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>\n');
   });
 });

@@ -407,3 +407,123 @@ describe('an approval of a step that needs several', () => {
     expect(document).not.toContain('The runbook continues.');
   });
 });
+
+describe('the result of one approval of a quorum gate (outcome.tally)', () => {
+  const SEAT = 'arn:aws:iam::123456789012:role/signal';
+
+  it('says "Approval recorded: 1 of 2 …" and shows the tally', () => {
+    const document = renderResultPage({
+      executionId: EXECUTION_ID,
+      action: 'approve',
+      outcome: {
+        recordedFor: 'alice@example.com',
+        approvalsNeeded: 2,
+        tally: {
+          needed: 2,
+          approvals: [{ person: 'alice@example.com', via: 'e-mail link', seat: SEAT }],
+          remaining: 1,
+        },
+      },
+    });
+
+    expect(document).toContain('<title>Approval recorded – SSM Automation approvals</title>');
+    expect(mainOf(document)).toBe(`<h1>Approval recorded</h1>
+<p>Approval recorded: 1 of 2 approvals: alice@example.com · 1 more needed. The runbook continues once the last approval is in.</p>
+<dl>
+<dt>Execution</dt>
+<dd><code>${EXECUTION_ID}</code></dd>
+<dt>Action</dt>
+<dd>Approve</dd>
+<dt>Approvals</dt>
+<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>
+<dt>Recorded for</dt>
+<dd>alice@example.com</dd>
+</dl>
+${CLOSE}`);
+  });
+
+  it('says the runbook continues once the approval completed the quorum, names escaped', () => {
+    const main = mainOf(
+      renderResultPage({
+        executionId: EXECUTION_ID,
+        action: 'approve',
+        outcome: {
+          tally: {
+            needed: 2,
+            approvals: [
+              { person: 'alice@example.com', via: 'e-mail link', seat: SEAT },
+              { person: HOSTILE, via: 'signed link', seat: `${SEAT}2` },
+            ],
+            remaining: 0,
+          },
+        },
+      }),
+    );
+
+    expect(main).toContain('<h1>Approved</h1>');
+    expect(main).toContain(
+      `<p>Approval recorded: 2 of 2 approvals: alice@example.com, ${HOSTILE_ESCAPED}. The runbook continues.</p>`,
+    );
+  });
+});
+
+describe('decisionResponse for people: a partial approval’s page carries the tally', () => {
+  const { decisionResponse, alreadyApprovedResponse } =
+    require('../../lambda/core/responses') as typeof import('../../lambda/core/responses');
+  const SEAT = 'arn:aws:iam::123456789012:role/signal';
+  const tally = {
+    needed: 2,
+    approvals: [{ person: 'alice@example.com', via: 'e-mail link', seat: SEAT }],
+    remaining: 1,
+  };
+  const result = {
+    executionId: EXECUTION_ID,
+    action: 'approve' as const,
+    operation: 'SendAutomationSignal' as const,
+    signalType: 'Approve' as const,
+  };
+
+  it('says "Approval recorded: 1 of 2 approvals: … · 1 more needed." and shows the tally row', () => {
+    const response = decisionResponse('html', result, {
+      recordedFor: 'alice@example.com',
+      at: new Date('2026-12-01T16:04:00Z'),
+      tally,
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(mainOf(response.body ?? '')).toBe(`<h1>Approval recorded</h1>
+<p>Approval recorded: 1 of 2 approvals: alice@example.com · 1 more needed. The runbook continues once the last approval is in.</p>
+<dl>
+<dt>Execution</dt>
+<dd><code>${EXECUTION_ID}</code></dd>
+<dt>Action</dt>
+<dd>Approve</dd>
+<dt>Approvals</dt>
+<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>
+<dt>Recorded for</dt>
+<dd>alice@example.com</dd>
+<dt>Accepted at</dt>
+<dd><time datetime="2026-12-01T16:04:00Z">Tuesday 1 December 2026, 16:04 UTC</time> <span class="nowrap">(<code>2026-12-01T16:04:00Z</code>)</span></dd>
+</dl>
+${CLOSE}`);
+  });
+
+  it('tells the person whose approval is already in, in the same words', () => {
+    const response = alreadyApprovedResponse('html', result, {
+      gate: { stepName: 'ApproveChange' } as never,
+      tally,
+    });
+
+    expect(mainOf(response.body ?? '')).toBe(`<h1>Already approved by you</h1>
+<p>Already approved by you: 1 of 2 approvals: alice@example.com · 1 more needed. Nothing more was sent: one person's approval counts once.</p>
+<dl>
+<dt>Execution</dt>
+<dd><code>${EXECUTION_ID}</code></dd>
+<dt>Approval step</dt>
+<dd>ApproveChange</dd>
+<dt>Approvals</dt>
+<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>
+</dl>
+<p>You can close this page. The runbook continues once the last approval is in.</p>`);
+  });
+});

@@ -83,11 +83,13 @@ describe('callerIdentity and identityKey', () => {
 });
 
 describe('DEFAULT_LOCAL_PRINCIPALS', () => {
-  it('holds the webhook roles, an operator and an outsider', () => {
+  it('holds the webhook roles, approver seats 2 and 3, an operator and an outsider', () => {
     expect(
       Object.fromEntries(Object.entries(DEFAULT_LOCAL_PRINCIPALS).map(([key, p]) => [key, p.arn])),
     ).toStrictEqual({
       AKIALOCALWEBHOOKSIGN: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-signal/local',
+      AKIALOCALWEBHOOKSEAT2: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-seat-2/local',
+      AKIALOCALWEBHOOKSEAT3: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-seat-3/local',
       AKIALOCALWEBHOOKSTOP: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-stop/local',
       AKIALOCALWEBHOOKCONF: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-confirm/local',
       AKIALOCALWEBHOOKNOTI: 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-notifier/local',
@@ -113,6 +115,8 @@ describe('DEFAULT_LOCAL_PRINCIPALS', () => {
 
     expect(allowed).toStrictEqual({
       AKIALOCALWEBHOOKSIGN: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
+      AKIALOCALWEBHOOKSEAT2: ['ssm:SendAutomationSignal'],
+      AKIALOCALWEBHOOKSEAT3: ['ssm:SendAutomationSignal'],
       AKIALOCALWEBHOOKSTOP: ['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'],
       AKIALOCALWEBHOOKCONF: ['ssm:GetAutomationExecution'],
       AKIALOCALWEBHOOKNOTI: ['ssm:GetAutomationExecution'],

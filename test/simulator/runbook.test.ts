@@ -8,12 +8,13 @@ import { loadRunbookFile, loadRunbooks } from '../../local/simulator/runbook-loa
 import { LOCAL_RUNBOOKS } from './helpers';
 
 describe('shipped runbooks', () => {
-  it('load as Demo-ApproveChange, Demo-PauseAndResume and Demo-TwoGates', () => {
+  it('load as Demo-ApproveChange, Demo-PauseAndResume, Demo-Quorum and Demo-TwoGates', () => {
     const runbooks = loadRunbooks(LOCAL_RUNBOOKS);
 
     expect([...runbooks.keys()]).toStrictEqual([
       'Demo-ApproveChange',
       'Demo-PauseAndResume',
+      'Demo-Quorum',
       'Demo-TwoGates',
     ]);
     const demo = runbooks.get('Demo-ApproveChange');

@@ -12,7 +12,10 @@ describe('resolveAppConfig', () => {
     expect(resolveAppConfig(context({}), {})).toEqual({
       stackName: 'SsmApprovalWebhook',
       env: { account: undefined, region: undefined },
+      alarmTopicArn: undefined,
       webhook: {
+        approverSeats: undefined,
+        alarmThresholds: undefined,
         throttleRateLimit: undefined,
         throttleBurstLimit: undefined,
         logRetention: undefined,
@@ -126,6 +129,41 @@ describe('resolveAppConfig', () => {
     );
   });
 
+  it('reads the approver seats, the alarm topic and the authentication-failure threshold as the CLI passes them', () => {
+    const config = resolveAppConfig(
+      context({
+        approverSeats: '5',
+        alarmTopicArn: 'arn:aws:sns:eu-west-1:111111111111:ops-alarms',
+        authFailureAlarmThreshold: '50',
+      }),
+      { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1' },
+    );
+    expect(config.alarmTopicArn).toBe('arn:aws:sns:eu-west-1:111111111111:ops-alarms');
+    expect(config.webhook).toMatchObject({
+      approverSeats: 5,
+      alarmThresholds: { authenticationFailures: 50 },
+    });
+    // As cdk.json gives them: numbers; and a topic of another account (its policy decides).
+    const fromJson = resolveAppConfig(
+      context({ approverSeats: 10, alarmTopicArn: 'arn:aws-cn:sns:cn-north-1:222222222222:Alarms_1' }),
+      {},
+    );
+    expect(fromJson.webhook.approverSeats).toBe(10);
+    expect(fromJson.alarmTopicArn).toBe('arn:aws-cn:sns:cn-north-1:222222222222:Alarms_1');
+  });
+
+  it("refuses an alarm topic outside the stack's region: CloudWatch alarms notify topics of their own region only", () => {
+    const resolve = () =>
+      resolveAppConfig(context({ alarmTopicArn: 'arn:aws:sns:us-east-1:111111111111:ops-alarms' }), {
+        CDK_DEFAULT_REGION: 'eu-west-1',
+      });
+    expect(resolve).toThrow(
+      new AppConfigError(
+        'context alarmTopicArn must be a topic in the stack\'s region eu-west-1 (CloudWatch alarms notify topics of their own region only), got "arn:aws:sns:us-east-1:111111111111:ops-alarms"',
+      ),
+    );
+  });
+
   it('treats an empty CDK_DEFAULT_* as unset', () => {
     expect(resolveAppConfig(context({}), { CDK_DEFAULT_ACCOUNT: '', CDK_DEFAULT_REGION: '' }).env).toEqual({
       account: undefined,
@@ -214,6 +252,35 @@ describe('resolveAppConfig', () => {
     [
       { secretDeploymentRoleArn: 'arn:aws:sts::111111111111:assumed-role/Deployer/session' },
       'context secretDeploymentRoleArn must be an IAM role ARN without wildcards (arn:aws:iam::<account>:role/<path/><name>), got "arn:aws:sts::111111111111:assumed-role/Deployer/session"',
+    ],
+    [
+      { approverSeats: '11' },
+      'context approverSeats: approverSeats must be a whole number from 1 to 10 (an aws:approve step lists at most 10 Approvers), got 11',
+    ],
+    [
+      { approverSeats: 0 },
+      'context approverSeats: approverSeats must be a whole number from 1 to 10 (an aws:approve step lists at most 10 Approvers), got 0',
+    ],
+    [
+      { approverSeats: '2.5' },
+      'context approverSeats: approverSeats must be a whole number from 1 to 10 (an aws:approve step lists at most 10 Approvers), got 2.5',
+    ],
+    [{ approverSeats: 'three' }, 'context approverSeats must be a number, got "three"'],
+    [
+      { authFailureAlarmThreshold: '0' },
+      'context authFailureAlarmThreshold: alarmThresholds.authenticationFailures must be a whole number of at least 1, got 0',
+    ],
+    [
+      { alarmTopicArn: 'arn:aws:sqs:eu-west-1:111111111111:alarms' },
+      'context alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "arn:aws:sqs:eu-west-1:111111111111:alarms"',
+    ],
+    [
+      { alarmTopicArn: 'arn:aws:sns:eu-west-1:111111111111:alarms.fifo' },
+      'context alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "arn:aws:sns:eu-west-1:111111111111:alarms.fifo"',
+    ],
+    [
+      { alarmTopicArn: 'ops-alarms' },
+      'context alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "ops-alarms"',
     ],
   ])('refuses %p', (values, message) => {
     const resolve = () => resolveAppConfig(context(values), {});

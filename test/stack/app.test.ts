@@ -59,6 +59,8 @@ describe('lib/app.ts', () => {
         }),
         stateTableRemovalPolicy: 'retain',
         secretOperatorRoleArn: 'arn:aws:iam::111111111111:role/WebhookSecretOperator',
+        approverSeats: '2',
+        alarmTopicArn: 'arn:aws:sns:eu-central-1:111111111111:ops-alarms',
       },
       { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-central-1' },
     );
@@ -92,21 +94,35 @@ describe('lib/app.ts', () => {
     ]);
     expect(Object.keys(template.Outputs).sort()).toEqual([
       'ApiUrl',
+      'ApproverSeatRoleArns',
       'NotificationTopicArn',
       'SecretArn',
       'SignalRoleArn',
       'SlackInteractionsUrl',
       'StopRoleArn',
     ]);
+    // Two seats: the signal role and one seat role; every alarm tells the topic from context.
+    expect(
+      ofType('AWS::IAM::Role').filter((role) =>
+        JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('"AWS":'),
+      ),
+    ).toHaveLength(1);
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(6);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-central-1:111111111111:ops-alarms']);
+    }
     const notifierConfigs = ofType('AWS::Lambda::Function')
       .map(
         (fn) =>
           (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.NOTIFIER_CONFIG,
       )
       .filter((value) => value !== undefined) as { 'Fn::Join': [string, unknown[]] }[];
-    // The notifier's, and the very same for the Slack function (who may decide from Slack).
-    expect(notifierConfigs).toHaveLength(2);
+    // The notifier's, and the very same for the Slack function (who may decide from Slack) and the signal
+    // function (it shows a quorum's tally on the gate's Slack messages).
+    expect(notifierConfigs).toHaveLength(3);
     expect(notifierConfigs[1]).toEqual(notifierConfigs[0]);
+    expect(notifierConfigs[2]).toEqual(notifierConfigs[0]);
     const [config] = notifierConfigs as [{ 'Fn::Join': [string, unknown[]] }];
     expect(config['Fn::Join'][1].at(-1)).toBe(
       '","email":{"from":"approvals@example.com"},"webhooks":{},"rules":[],' +

@@ -76,7 +76,7 @@ describe('ApprovalNotifier with e-mail, webhooks and rules', () => {
     built = build(FULL);
   });
 
-  it('gives its role exactly: its log group, the secret, reads of executions, the table items, and SES as the one address', () => {
+  it('gives its role exactly: its log group, the secret, reads of executions, the table items, SES as the one address, and sending to its dead-letter queue', () => {
     const policies = Object.values(built.template.findResources('AWS::IAM::Policy'));
     expect(policies).toHaveLength(1);
     expect(policies[0]?.Properties.Roles).toEqual([{ Ref: logicalId(built, built.notifier.role) }]);
@@ -115,6 +115,11 @@ describe('ApprovalNotifier with e-mail, webhooks and rules', () => {
           ],
         },
         Condition: { StringEquals: { 'ses:FromAddress': 'approvals@example.com' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [logicalId(built, built.notifier.deadLetterQueue), 'Arn'] },
       },
     ]);
   });
@@ -335,13 +340,17 @@ describe('resolveNotificationProps', () => {
     });
   });
 
-  it('accepts a routing just within the environment budget', () => {
-    const rules = manyRules.slice(0, 47);
-    expect(
+  it('accepts a routing just within the environment budget (2400 bytes, leaving room for 10 approver seats), and refuses one rule more', () => {
+    expect(MAX_ROUTING_JSON_BYTES).toBe(2400);
+    const bytes = (rules: typeof manyRules) =>
       Buffer.byteLength(
         JSON.stringify(resolveNotificationProps({ email: { from: 'approvals@example.com' }, rules }).routing),
-      ),
-    ).toBeLessThanOrEqual(MAX_ROUTING_JSON_BYTES);
+      );
+    const fitting = manyRules.slice(0, 37);
+    expect(bytes(fitting)).toBeLessThanOrEqual(MAX_ROUTING_JSON_BYTES);
+    expect(() =>
+      resolveNotificationProps({ email: { from: 'approvals@example.com' }, rules: manyRules.slice(0, 38) }),
+    ).toThrow(/^notifications: the routing takes \d+ bytes of JSON, more than the 2400/);
   });
 });
 

@@ -8,12 +8,17 @@ import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { IConstruct } from 'constructs';
 import { validateNotifierConfig } from '../../lambda/notify/config';
 import { NOTIFIER_EVENT_PATTERNS } from '../../lambda/notify/event-patterns';
+import { SLACK_POST_KEY_PREFIX } from '../../lambda/notify/slack-posts';
+import { STATE_TABLE_ENV } from '../../lambda/notify/state-table';
+import { QUORUM_KEY_PREFIX } from '../../lambda/quorum/claims';
 import { FUNCTION_ENTRIES, type FunctionName, ROUTES, routeKey } from '../../lambda/routes';
 import { NOTIFIER_FUNCTION_ENTRY } from '../../lib/approval-notifier';
 import { ACCESS_LOG_FIELDS } from '../../lib/approval-webhook';
+import { APPROVER_SEAT_ROLE_ARNS_ENV } from '../../lib/approver-seats';
 import { SECRET_WRITE_ACTIONS } from '../../lib/secret-policy';
-import { SLACK_FUNCTION_DEFAULTS, SLACK_STATE_ITEM_ACTIONS } from '../../lib/slack-function';
+import { SLACK_FUNCTION_DEFAULTS } from '../../lib/slack-function';
 import { SHARED_ROLES, SSM_ACTIONS } from '../../lib/ssm-permissions';
+import { STATE_ITEM_ACCESS } from '../../lib/state-table-access';
 import type { WebhookFunction } from '../../lib/webhook-function';
 import { ESM_REQUIRE_BANNER } from '../../lib/webhook-function';
 import {
@@ -34,9 +39,31 @@ interface Statement {
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
+/** The functions that act on a gate or show it, and so learn the approver seats: all but stop. */
+const SEAT_KNOWERS = ['signal', 'confirm', 'slack', 'notifier'] as const;
+
 let synthesized: Synthesized;
 let logicalId: (construct: IConstruct) => string;
 let webhook: Synthesized['stack']['webhook'];
+
+/** APPROVER_SEAT_ROLE_ARNS as CloudFormation gets it: the JSON array of the three seats, seat 1 first. */
+function seatRoleArnsVariable(): unknown {
+  const [seat2, seat3] = webhook.approverSeats.seatRoles.map(logicalId);
+  return {
+    'Fn::Join': [
+      '',
+      [
+        '["',
+        { 'Fn::GetAtt': [logicalId(webhook.signalRole), 'Arn'] },
+        '","',
+        { 'Fn::GetAtt': [seat2, 'Arn'] },
+        '","',
+        { 'Fn::GetAtt': [seat3, 'Arn'] },
+        '"]',
+      ],
+    ],
+  };
+}
 
 beforeAll(() => {
   synthesized = synthesize();
@@ -126,6 +153,7 @@ describe('HTTP API', () => {
     expect(keys).toEqual(
       [
         'GET /executions/{executionId}/{action}',
+        'GET /openapi.json',
         'POST /executions/{executionId}/approve',
         'POST /executions/{executionId}/reject',
         'POST /executions/{executionId}/signal',
@@ -247,7 +275,7 @@ describe('functions', () => {
   });
 
   it.each(OWN_ROLE_FUNCTIONS)(
-    'runs %s on nodejs24.x/arm64, 256 MB, 10 s, with its own role and log group',
+    'runs %s on nodejs24.x/arm64, 256 MB, 10 s, with its own role and log group (and, but for stop, the seats and the state table)',
     (name) => {
       const webhookFunction = functionsByName()[name];
       const resource = resources(synthesized.template)[logicalId(webhookFunction.function)];
@@ -265,8 +293,24 @@ describe('functions', () => {
           Variables: {
             POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook',
             POWERTOOLS_LOG_LEVEL: 'INFO',
+            POWERTOOLS_METRICS_NAMESPACE: 'SsmApprovalWebhook',
             APP_SECRET_ARN: { Ref: logicalId(webhook.secret) },
             NODE_OPTIONS: '--enable-source-maps',
+            ...(name === 'stop'
+              ? {}
+              : {
+                  [APPROVER_SEAT_ROLE_ARNS_ENV]: seatRoleArnsVariable(),
+                  STATE_TABLE_NAME: { Ref: logicalId(webhook.stateTable) },
+                }),
+            // The signal function shows a quorum's tally on the gate's Slack messages: the notifier's config.
+            ...(name === 'signal'
+              ? {
+                  NOTIFIER_CONFIG: (
+                    resources(synthesized.template)[logicalId(webhook.notifier.function.function)]?.Properties
+                      ?.Environment as { Variables?: Record<string, unknown> } | undefined
+                  )?.Variables?.NOTIFIER_CONFIG,
+                }
+              : {}),
           },
         },
       });
@@ -383,10 +427,11 @@ describe('IAM', () => {
       stop: { mutating: ['ssm:StopAutomationExecution'], read: ['ssm:GetAutomationExecution'] },
       confirm: { mutating: [], read: ['ssm:GetAutomationExecution'] },
       notifier: { mutating: [], read: ['ssm:GetAutomationExecution'] },
+      approverSeat: { mutating: ['ssm:SendAutomationSignal'], read: [] },
     });
   });
 
-  it("gives the signal role exactly ssm:SendAutomationSignal and ssm:GetAutomationExecution on automation executions, the signal and Slack functions' log groups, the secret and the table's slack# items", () => {
+  it("gives the signal role exactly ssm:SendAutomationSignal and ssm:GetAutomationExecution on automation executions, sts:AssumeRole on the approver seats, the signal and Slack functions' log groups, the secret and get and update of the table's slack# and quorum# items", () => {
     expect(statementsOfRole(webhook.signalRole)).toEqual([
       {
         Effect: 'Allow',
@@ -404,16 +449,28 @@ describe('IAM', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: 'sts:AssumeRole',
+        Resource: webhook.approverSeats.seatRoles.map((role) => ({ 'Fn::GetAtt': [logicalId(role), 'Arn'] })),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*', 'quorum#*'] } },
       },
     ]);
-    expect([...SLACK_STATE_ITEM_ACTIONS].sort()).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-    ]);
+  });
+
+  it('takes the state-table key prefixes from the lambda modules that write the items', () => {
+    expect(SLACK_POST_KEY_PREFIX).toBe('slack#');
+    expect(QUORUM_KEY_PREFIX).toBe('quorum#');
+    expect(STATE_ITEM_ACCESS).toEqual({
+      signal: {
+        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        keyPrefixes: [SLACK_POST_KEY_PREFIX, QUORUM_KEY_PREFIX],
+      },
+      confirm: { actions: ['dynamodb:GetItem'], keyPrefixes: [QUORUM_KEY_PREFIX] },
+    });
   });
 
   it('runs the Slack function as the signal role itself, the one SSM accepts approvals from', () => {
@@ -472,16 +529,22 @@ describe('IAM', () => {
     ]);
   });
 
-  it('gives the confirm role only ssm:GetAutomationExecution of SSM, its log group and the secret', () => {
+  it("gives the confirm role only ssm:GetAutomationExecution of SSM, its log group, the secret and get of the table's quorum# items", () => {
     expect(policiesOfRole(logicalId(webhook.confirmRole))).toHaveLength(1);
     expect(statementsOfRole(webhook.confirmRole)).toEqual([
       logWrite('confirm'),
       secretRead(),
       { Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: AUTOMATION_EXECUTIONS_ARN },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['quorum#*'] } },
+      },
     ]);
   });
 
-  it('gives the notifier role reads of executions, item access to the state table, its log group and the secret; no SES without e-mail', () => {
+  it('gives the notifier role reads of executions, item access to the state table, its log group, the secret and sending to its dead-letter queue; no SES without e-mail', () => {
     expect(policiesOfRole(logicalId(webhook.notifier.role))).toHaveLength(1);
     expect(statementsOfRole(webhook.notifier.role)).toEqual([
       logWrite('notifier'),
@@ -492,32 +555,46 @@ describe('IAM', () => {
         Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
       },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [logicalId(webhook.notifier.deadLetterQueue), 'Arn'] },
+      },
     ]);
     expect(JSON.stringify(synthesized.template.toJSON())).not.toMatch(/"ses:/);
   });
 
-  it('has four roles (the Slack function runs as the signal role), assumable by Lambda only, with no managed policy and no inline policy of their own', () => {
+  it('has four function roles (the Slack function runs as the signal role), assumable by Lambda only, and two approver seats; none with a managed or inline policy', () => {
     const roles = synthesized.template.findResources('AWS::IAM::Role');
+    const seatIds = webhook.approverSeats.seatRoles.map(logicalId);
     expect(Object.keys(roles).sort()).toEqual(
-      [...new Set(Object.values(allFunctions()).map((fn) => logicalId(fn.role)))].sort(),
+      [...new Set(Object.values(allFunctions()).map((fn) => logicalId(fn.role))), ...seatIds].sort(),
     );
-    expect(Object.keys(roles)).toHaveLength(4);
-    for (const role of Object.values(roles)) {
+    expect(Object.keys(roles)).toHaveLength(6);
+    for (const [id, role] of Object.entries(roles)) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.Policies).toBeUndefined();
+      if (seatIds.includes(id)) continue; // their trust: 'approver seats' below
       expect(role.Properties.AssumeRolePolicyDocument).toEqual({
         Version: '2012-10-17',
         Statement: [
           { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
         ],
       });
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-      expect(role.Properties.Policies).toBeUndefined();
     }
     synthesized.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
-    // One default policy per role, and the signal role's self-invoke policy.
-    synthesized.template.resourceCountIs('AWS::IAM::Policy', 5);
+    // One default policy per role (seats included), and the signal role's self-invoke policy.
+    synthesized.template.resourceCountIs('AWS::IAM::Policy', 7);
   });
 
-  it('grants no SSM action but the three, each mutating one in exactly one role, never ssm:* and never on a * resource', () => {
+  /*
+   * The rule of the mutating actions: ssm:StopAutomationExecution in exactly one role, the stop role (SSM
+   * checks no approver on a stop). ssm:SendAutomationSignal in the signal role and the approver seats only,
+   * and every seat holds nothing else and trusts only the signal role. Why seats hold it at all: SSM counts
+   * approvals per principal, so a gate that needs N people needs N principals among its Approvers; the seats
+   * let N different people's approvals reach SSM as N decisions, and only through the signal role.
+   */
+  it('grants no SSM action but the three: StopAutomationExecution in the stop role only, SendAutomationSignal in the signal role and the seats only; never ssm:* and never on a * resource', () => {
     const policies = Object.values(synthesized.template.findResources('AWS::IAM::Policy'));
     const ssmActionsByRole = policies
       .map((policy) => ({
@@ -528,9 +605,9 @@ describe('IAM', () => {
           .sort(),
       }))
       .filter(({ actions }) => actions.length > 0);
-    expect(
-      ssmActionsByRole.sort((a, b) => JSON.stringify(a.roles).localeCompare(JSON.stringify(b.roles))),
-    ).toEqual(
+    const byRoles = (a: { roles: unknown[] }, b: { roles: unknown[] }) =>
+      JSON.stringify(a.roles).localeCompare(JSON.stringify(b.roles));
+    expect(ssmActionsByRole.sort(byRoles)).toEqual(
       [
         {
           roles: [{ Ref: logicalId(webhook.signalRole) }],
@@ -542,10 +619,40 @@ describe('IAM', () => {
         },
         { roles: [{ Ref: logicalId(webhook.confirmRole) }], actions: ['ssm:GetAutomationExecution'] },
         { roles: [{ Ref: logicalId(webhook.notifier.role) }], actions: ['ssm:GetAutomationExecution'] },
-      ].sort((a, b) => JSON.stringify(a.roles).localeCompare(JSON.stringify(b.roles))),
+        ...webhook.approverSeats.seatRoles.map((seat) => ({
+          roles: [{ Ref: logicalId(seat) }],
+          actions: ['ssm:SendAutomationSignal'],
+        })),
+      ].sort(byRoles),
     );
-    for (const mutating of ['ssm:SendAutomationSignal', 'ssm:StopAutomationExecution']) {
-      expect(ssmActionsByRole.filter(({ actions }) => actions.includes(mutating))).toHaveLength(1);
+    expect(ssmActionsByRole.filter(({ actions }) => actions.includes('ssm:StopAutomationExecution'))).toEqual(
+      [{ roles: [{ Ref: logicalId(webhook.stopRole) }], actions: expect.any(Array) }],
+    );
+    const signalHolders = ssmActionsByRole
+      .filter(({ actions }) => actions.includes('ssm:SendAutomationSignal'))
+      .map(({ roles }) => roles);
+    const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+    expect(signalHolders.sort(byJson)).toEqual(
+      [webhook.signalRole, ...webhook.approverSeats.seatRoles]
+        .map((role) => [{ Ref: logicalId(role) }])
+        .sort(byJson),
+    );
+    // Every seat: trusts only the signal role, holds only SendAutomationSignal, in one policy.
+    for (const seat of webhook.approverSeats.seatRoles) {
+      expect(resources(synthesized.template)[logicalId(seat)]?.Properties?.AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::GetAtt': [logicalId(webhook.signalRole), 'Arn'] } },
+          },
+        ],
+      });
+      expect(policiesOfRole(logicalId(seat))).toEqual([logicalId(seat.node.findChild('DefaultPolicy'))]);
+      expect(statementsOfRole(seat)).toEqual([
+        { Effect: 'Allow', Action: 'ssm:SendAutomationSignal', Resource: AUTOMATION_EXECUTIONS_ARN },
+      ]);
     }
 
     const ssmStatements = allStatements().filter((statement) =>
@@ -576,7 +683,30 @@ describe('IAM', () => {
     expect(secretStatements).toEqual([secretRead(), secretRead(), secretRead(), secretRead()]);
   });
 
-  it("lets only the notifier and the signal role touch the state table's items, the signal role only slack# items", () => {
+  it('lets only the signal role assume a role, and only the approver seats', () => {
+    const stsStatements = Object.values(synthesized.template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (policy.Properties.PolicyDocument.Statement as Statement[])
+          .filter((statement) => asArray(statement.Action).some((action) => action.startsWith('sts:')))
+          .map((statement) => ({ roles: policy.Properties.Roles as unknown[], statement })),
+    );
+    expect(stsStatements).toEqual([
+      {
+        roles: [{ Ref: logicalId(webhook.signalRole) }],
+        statement: {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: webhook.approverSeats.seatRoles.map((seat) => ({
+            'Fn::GetAtt': [logicalId(seat), 'Arn'],
+          })),
+        },
+      },
+    ]);
+    // No sts:TagSession anywhere: the webhook passes no session tags.
+    expect(JSON.stringify(synthesized.template.toJSON())).not.toContain('sts:TagSession');
+  });
+
+  it("lets only the notifier, the signal role and the confirm role touch the state table's items: the signal role only slack# and quorum# items, without put or delete, the confirm role only reads quorum# items", () => {
     const dynamoStatementsByRole = Object.values(
       synthesized.template.findResources('AWS::IAM::Policy'),
     ).flatMap((policy) =>
@@ -590,9 +720,18 @@ describe('IAM', () => {
         roles: [{ Ref: logicalId(webhook.signalRole) }],
         statement: {
           Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
           Resource: table,
-          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*'] } },
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['slack#*', 'quorum#*'] } },
+        },
+      },
+      {
+        roles: [{ Ref: logicalId(webhook.confirmRole) }],
+        statement: {
+          Effect: 'Allow',
+          Action: 'dynamodb:GetItem',
+          Resource: table,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['quorum#*'] } },
         },
       },
       {
@@ -645,10 +784,12 @@ describe('notifier', () => {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook',
           POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_METRICS_NAMESPACE: 'SsmApprovalWebhook',
           APP_SECRET_ARN: { Ref: logicalId(webhook.secret) },
           NODE_OPTIONS: '--enable-source-maps',
           NOTIFIER_CONFIG: expect.any(Object),
           STATE_TABLE_NAME: { Ref: logicalId(webhook.stateTable) },
+          APPROVER_SEAT_ROLE_ARNS: seatRoleArnsVariable(),
         },
       },
     });
@@ -739,14 +880,25 @@ describe('notifier', () => {
     const notifierArn = { 'Fn::GetAtt': [logicalId(webhook.notifier.function.function), 'Arn'] };
     expect(
       Object.values(synthesized.template.findResources('AWS::SNS::Subscription')).map((s) => s.Properties),
-    ).toEqual([{ Protocol: 'lambda', TopicArn: topicRef, Endpoint: notifierArn }]);
+    ).toEqual([
+      {
+        Protocol: 'lambda',
+        TopicArn: topicRef,
+        Endpoint: notifierArn,
+        // What SNS cannot hand to the function lands in the notifier's dead-letter queue.
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(webhook.notifier.deadLetterQueue), 'Arn'] },
+        },
+      },
+    ]);
   });
 
-  it('is reached through one EventBridge rule per pattern of NOTIFIER_EVENT_PATTERNS, retried for up to 6 hours', () => {
+  it('is reached through one EventBridge rule per pattern of NOTIFIER_EVENT_PATTERNS, retried for up to 6 hours, then dead-lettered', () => {
     const target = {
       Arn: { 'Fn::GetAtt': [logicalId(webhook.notifier.function.function), 'Arn'] },
       Id: 'Target0',
       RetryPolicy: { MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 20 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(webhook.notifier.deadLetterQueue), 'Arn'] } },
     };
     expect(webhook.notifier.eventRules.map((rule) => rule.node.id)).toEqual([
       'WaitingExecutionRule',
@@ -856,11 +1008,13 @@ describe('Slack function', () => {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'ssm-approval-webhook',
           POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_METRICS_NAMESPACE: 'SsmApprovalWebhook',
           APP_SECRET_ARN: { Ref: logicalId(webhook.secret) },
           NODE_OPTIONS: '--enable-source-maps',
           // The very value the notifier gets: the routing rules say who may decide from Slack.
           NOTIFIER_CONFIG: notifierVariables.Variables.NOTIFIER_CONFIG,
           STATE_TABLE_NAME: { Ref: logicalId(webhook.stateTable) },
+          APPROVER_SEAT_ROLE_ARNS: seatRoleArnsVariable(),
         },
       },
     });
@@ -875,7 +1029,13 @@ describe('Slack function', () => {
 
   it('never retries its asynchronous invocations (the hand-off of a decision), and drops them after 15 minutes', () => {
     expect(SLACK_FUNCTION_DEFAULTS.asyncRetryAttempts).toBe(0);
-    expect(Object.values(synthesized.template.findResources('AWS::Lambda::EventInvokeConfig'))).toEqual([
+    expect(
+      Object.values(
+        synthesized.template.findResources('AWS::Lambda::EventInvokeConfig', {
+          Properties: { FunctionName: { Ref: logicalId(webhook.slackFunction.function) } },
+        }),
+      ),
+    ).toEqual([
       {
         Type: 'AWS::Lambda::EventInvokeConfig',
         Properties: {
@@ -997,13 +1157,29 @@ describe('secret', () => {
     const json = JSON.stringify(synthesized.template.toJSON());
     expect(json).not.toMatch(/"SecretString"/);
     expect(json).not.toMatch(/\{\{resolve:secretsmanager/);
-    const base = ['APP_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME'];
+    const base = [
+      'APP_SECRET_ARN',
+      'NODE_OPTIONS',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+    ];
     const functions = synthesized.template.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(5);
-    const configured = [webhook.notifier.function.function, webhook.slackFunction.function].map(logicalId);
+    const configured = [
+      webhook.notifier.function.function,
+      webhook.slackFunction.function,
+      webhook.signalFunction.function,
+    ].map(logicalId);
+    // The seat knowers also read the seat claims, so they all get the table's name.
+    const seatKnowers = SEAT_KNOWERS.map((name) => logicalId(allFunctions()[name].function));
     for (const [id, fn] of Object.entries(functions)) {
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
-      const expected = configured.includes(id) ? [...base, 'NOTIFIER_CONFIG', 'STATE_TABLE_NAME'] : base;
+      const expected = [
+        ...base,
+        ...(configured.includes(id) ? ['NOTIFIER_CONFIG'] : []),
+        ...(seatKnowers.includes(id) ? [APPROVER_SEAT_ROLE_ARNS_ENV, STATE_TABLE_ENV] : []),
+      ];
       expect(Object.keys(variables).sort()).toEqual(expected.sort());
       // The only variable that refers to the secret is a Ref, which resolves to its ARN.
       expect(variables.APP_SECRET_ARN).toEqual({ Ref: logicalId(webhook.secret) });
@@ -1012,13 +1188,14 @@ describe('secret', () => {
 });
 
 describe('outputs', () => {
-  it('outputs the API URL, the Slack interactivity URL, both role ARNs, the notification topic ARN and the secret ARN (not its value)', () => {
+  it('outputs the API URL, the Slack interactivity URL, both role ARNs, the approver seats, the notification topic ARN and the secret ARN (not its value)', () => {
     const outputs = synthesized.template.toJSON().Outputs as Record<
       string,
       { Value: unknown; Description: string }
     >;
     expect(Object.keys(outputs).sort()).toEqual([
       'ApiUrl',
+      'ApproverSeatRoleArns',
       'NotificationTopicArn',
       'SecretArn',
       'SignalRoleArn',
@@ -1064,6 +1241,18 @@ describe('outputs', () => {
     });
     expect(outputs.SignalRoleArn?.Value).toEqual({ 'Fn::GetAtt': [logicalId(webhook.signalRole), 'Arn'] });
     expect(outputs.StopRoleArn?.Value).toEqual({ 'Fn::GetAtt': [logicalId(webhook.stopRole), 'Arn'] });
+    expect(outputs.ApproverSeatRoleArns).toEqual({
+      Description:
+        'The approver seats, seat 1 (the signal role) first, comma-separated: a gate that needs N people lists the first N in its Approvers',
+      Value: {
+        'Fn::Join': [
+          ',',
+          [webhook.signalRole, ...webhook.approverSeats.seatRoles].map((role) => ({
+            'Fn::GetAtt': [logicalId(role), 'Arn'],
+          })),
+        ],
+      },
+    });
     // For AWS::SecretsManager::Secret, Ref is the ARN.
     expect(outputs.SecretArn?.Value).toEqual({ Ref: logicalId(webhook.secret) });
   });
@@ -1087,6 +1276,9 @@ describe('cdk-nag AwsSolutions', () => {
         `${base}/StopFunction/Role ${iam5}`,
         `${base}/ConfirmFunction/Role ${iam5}`,
         `${base}/Notifier/Function/Role ${iam5}`,
+        `${base}/ApproverSeats/ApproverSeat2 ${iam5}`,
+        `${base}/ApproverSeats/ApproverSeat3 ${iam5}`,
+        `${base}/Notifier/DeadLetterQueue AwsSolutions-SQS3`,
         `${base}/SignalFunction/Function AwsSolutions-L1`,
         `${base}/StopFunction/Function AwsSolutions-L1`,
         `${base}/ConfirmFunction/Function AwsSolutions-L1`,
@@ -1102,5 +1294,21 @@ describe('cdk-nag AwsSolutions', () => {
       expect(reason).toMatch(/\.$/);
       expect(reason.split(/\s+/).length).toBeGreaterThanOrEqual(10);
     }
+  });
+
+  it("gives GET /openapi.json an authorizer acknowledgment of its own, not the confirmation page's", () => {
+    const reasonOf = (path: string): string | undefined =>
+      acknowledgments(synthesized.app).find(
+        (found) => found.path === `TestWebhook/Webhook/Api/GET${path}` && found.id === 'AwsSolutions-APIG4',
+      )?.reason;
+    expect(reasonOf('--openapi.json')).toBe(
+      "The route serves the API's own OpenAPI description, the same for every caller: public by design, " +
+        'read-only, it takes no credentials and its handler reads no secret, no execution and no table item, ' +
+        'so there is nothing for an authorizer to protect.',
+    );
+    expect(reasonOf('--executions--{executionId}--{action}')).toBe(
+      'The GET route only renders a confirmation page and never changes an execution (so mail scanners that ' +
+        'prefetch links change nothing); the handler verifies the signed link token before rendering anything.',
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApprovalNotifierPropsError } from '../../lib/approval-notifier';
 import {
@@ -21,6 +22,7 @@ import { AUTOMATION_EXECUTIONS_ARN, cdkJsonContext, SKIP_BUNDLING_CONTEXT } from
 
 const OPERATOR_ROLE_ARN = 'arn:aws:iam::111111111111:role/ops/WebhookSecretOperator';
 const DEPLOYMENT_ROLE_ARN = 'arn:aws:iam::111111111111:role/Deployer';
+const ALARM_TOPIC_ARN = 'arn:aws:sns:eu-west-1:111111111111:ops-alarms';
 
 // The construct dropped into someone else's app: a plain Stack in a concrete environment, every prop set.
 describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
@@ -49,6 +51,9 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
       stateTableRemovalPolicy: RemovalPolicy.RETAIN,
       secretOperatorRoleArn: OPERATOR_ROLE_ARN,
       secretDeploymentRoleArn: DEPLOYMENT_ROLE_ARN,
+      approverSeats: 2,
+      alarmTopic: sns.Topic.fromTopicArn(stack, 'OpsAlarms', ALARM_TOPIC_ARN),
+      alarmThresholds: { authenticationFailures: 100, apiServerErrors: 5 },
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     app.synth();
@@ -190,6 +195,28 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
     });
   });
 
+  it('creates the given number of approver seats: the signal role and one seat role', () => {
+    expect(webhook.approverSeats.count).toBe(2);
+    expect(webhook.approverSeats.seatRoles.map((role) => role.node.id)).toEqual(['ApproverSeat2']);
+    template.resourceCountIs('AWS::IAM::Role', 5);
+  });
+
+  it('sends every alarm to the given topic, with the given thresholds', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(6);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([ALARM_TOPIC_ARN]);
+      expect(alarm.Properties.OKActions).toEqual([ALARM_TOPIC_ARN]);
+    }
+    expect(
+      template.toJSON().Resources[logicalId(webhook.alarms.authenticationFailures)].Properties.Threshold,
+    ).toBe(100);
+    expect(template.toJSON().Resources[logicalId(webhook.alarms.apiServerErrors)].Properties.Threshold).toBe(
+      5,
+    );
+    expect(template.toJSON().Resources[logicalId(webhook.alarms.deadLetters)].Properties.Threshold).toBe(1);
+  });
+
   it('keeps pseudo parameters in the SSM resource even in a concrete environment', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: logicalId(webhook.signalRole) }],
@@ -201,7 +228,8 @@ describe('ApprovalWebhook in a stack of its own, with every prop set', () => {
             Action: ['ssm:GetAutomationExecution', 'ssm:SendAutomationSignal'],
             Resource: AUTOMATION_EXECUTIONS_ARN,
           },
-          { Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+          { Action: 'sts:AssumeRole' },
+          { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
         ],
       },
     });
@@ -260,9 +288,16 @@ describe('ApprovalWebhook with Slack and Teams routing', () => {
         '"approvers":{"users":["U0123BOB"]}}},"maxLinkTtlSeconds":604800}',
     );
     expect(variablesOf(webhook.slackFunction.function).NOTIFIER_CONFIG).toEqual(notifierConfig);
-    expect(variablesOf(webhook.slackFunction.function).STATE_TABLE_NAME).toEqual(
-      variablesOf(webhook.notifier.function.function).STATE_TABLE_NAME,
-    );
+    // One table: the Slack, signal and confirm functions read the seat claims the others write.
+    const tableName = { Ref: stack.getLogicalId(webhook.stateTable.node.defaultChild as CfnElement) };
+    for (const fn of [
+      webhook.notifier.function,
+      webhook.slackFunction,
+      webhook.signalFunction,
+      webhook.confirmFunction,
+    ]) {
+      expect(variablesOf(fn.function).STATE_TABLE_NAME).toEqual(tableName);
+    }
   });
 
   it('refuses a Slack rule without approvers before it builds anything, naming the property', () => {

@@ -42,10 +42,17 @@ export interface Synthesized {
 
 /**
  * Builds the stack the way lib/app.ts does (cdk.json context, cdk-nag registered on the app) and
- * synthesizes it once, bundling the handlers with esbuild for real.
+ * synthesizes it once, bundling the handlers with esbuild for real (unless `bundling: false`, for tests
+ * that read the template only).
  */
-export function synthesize(props: ApprovalWebhookStackProps = {}, stackId = 'TestWebhook'): Synthesized {
-  const app = new App({ context: cdkJsonContext() });
+export function synthesize(
+  props: ApprovalWebhookStackProps = {},
+  stackId = 'TestWebhook',
+  options: { readonly bundling?: boolean } = {},
+): Synthesized {
+  const app = new App({
+    context: { ...cdkJsonContext(), ...(options.bundling === false ? SKIP_BUNDLING_CONTEXT : {}) },
+  });
   const stack = new ApprovalWebhookStack(app, stackId, props);
   // Registered as in lib/app.ts: synthesis throws if an unacknowledged error remains.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -12,6 +12,8 @@
  * confirmation page; the e-mail says so, and says that the links are the recipient's own.
  */
 import { html, humanUtc, isoUtc, PALETTE, type SafeHtml, SITE_NAME } from '../../pages/html';
+import type { Tally } from '../../quorum/tally';
+import { tallyText } from '../../quorum/words';
 import { messageLines, parameterRows, principalLabel, singleLine, timeLeft } from '../describe';
 import type { GateNotification, NotificationLinks, RenderedEmail } from '../notification';
 
@@ -23,6 +25,11 @@ export interface ApprovalEmailInput {
   readonly recipient: string;
   /** The time the e-mail is written, for "time left". */
   readonly now: Date;
+  /**
+   * A quorum gate's approvals so far (lambda/quorum/tally.ts), when the e-mail is written after some came
+   * in: the facts then say who approved (`Approved so far: alice@example.com (1 of 2)`).
+   */
+  readonly tally?: Tally;
 }
 
 /** Longest subject, in code points: long enough for a runbook and a step name, short enough for inboxes. */
@@ -69,7 +76,20 @@ const subjectOf = (runbook: string, step: string): string => {
 /** `Friday 21 November 2025, 15:04 UTC (2025-11-21T15:04:05Z)`: for people, and to the second. */
 const exactUtc = (date: Date): string => `${humanUtc(date)} (${isoUtc(date)})`;
 
-const factsOf = ({ notification, links, recipient, now }: ApprovalEmailInput): Facts => {
+/**
+ * A quorum gate's rows: that the approvals must come from different people (the same person twice counts
+ * once), and who has approved so far, when someone has.
+ */
+const quorumDetails = (needed: number, tally: Tally | undefined): Facts['details'] => {
+  const rows = [{ label: 'Quorum', value: `Needs ${needed} approvals from different people` }];
+  if (tally !== undefined && tally.approvals.length > 0) {
+    // The tally in the words every channel uses (lambda/quorum/words.ts).
+    rows.push({ label: 'Approved so far', value: tallyText(tally) });
+  }
+  return rows;
+};
+
+const factsOf = ({ notification, links, recipient, now, tally }: ApprovalEmailInput): Facts => {
   const { execution, gate } = notification;
   const runbook = singleLine(execution.documentName);
   const step = singleLine(gate.stepName);
@@ -89,9 +109,7 @@ const factsOf = ({ notification, links, recipient, now }: ApprovalEmailInput): F
           : `${left}, until ${exactUtc(gate.deadline)}`,
     });
   }
-  if (gate.minRequiredApprovals > 1) {
-    details.push({ label: 'Approvals needed', value: String(gate.minRequiredApprovals) });
-  }
+  if (gate.minRequiredApprovals > 1) details.push(...quorumDetails(gate.minRequiredApprovals, tally));
   if (execution.executedBy) {
     details.push({ label: 'Started by', value: principalLabel(execution.executedBy) });
   }

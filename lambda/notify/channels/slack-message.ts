@@ -1,6 +1,7 @@
 /**
  * The Slack messages of one gate, as Block Kit (pure; no network): the message `chat.postMessage`
- * posts while the gate waits, the one `chat.update` replaces it with once the gate is decided elsewhere,
+ * posts while the gate waits (a quorum gate's shows who has approved so far; tallyMessage brings it up
+ * to date after each approval), the one `chat.update` replaces it with once the gate is decided elsewhere,
  * times out or the run ends, and the short ephemeral answers to a click that cannot act.
  *
  * Everything from SSM and from people (runbook and step names, the gate's Message, parameters, who
@@ -26,8 +27,10 @@ import type {
   MrkdwnElement,
   SectionBlock,
 } from '@slack/web-api';
-import type { GateOutcome } from '../../gate/execution-view';
+import type { ExecutionView, GateOutcome, GateView } from '../../gate/execution-view';
 import { humanUtc } from '../../pages/html';
+import { emptyTally, type Tally } from '../../quorum/tally';
+import { approverName, type TallyWordsOptions, tallyText } from '../../quorum/words';
 import { fittedText, messageLines, parameterRows, principalLabel, singleLine, timeLeft } from '../describe';
 import type { GateNotification } from '../notification';
 
@@ -74,6 +77,12 @@ export interface GateMessageInput {
   readonly detailsUrl: string;
   /** The time the message is written, for "time left". */
   readonly now: Date;
+  /**
+   * A quorum gate's approvals so far (lambda/quorum/tally.ts). A gate that needs more than one approval
+   * always shows a tally line (none given: nobody has approved yet); the Approve and Reject buttons stay
+   * while approvals are still needed.
+   */
+  readonly tally?: Tally;
 }
 
 export type GateResult = GateOutcome['result'];
@@ -89,6 +98,8 @@ export interface DecidedMessageInput {
     /** Where the decision was made when not in Slack: `e-mail link`, `the AWS console`, `an API client`. */
     readonly where?: string;
   };
+  /** A quorum gate's approvals as SSM recorded them: shown above the outcome line. */
+  readonly tally?: Tally;
 }
 
 /**
@@ -278,6 +289,32 @@ const parametersBlocks = (notification: GateNotification): ContextBlock[] => {
   ];
 };
 
+/** Longest name of one approver in the tally line, in characters after escaping. */
+const MAX_TALLY_NAME = 200;
+
+/**
+ * words.ts's display wording in mrkdwn: the count bold; a Slack user who approved with a button is
+ * mentioned (Slack shows their current name), anyone else named, escaped.
+ */
+export const SLACK_TALLY_WORDS: TallyWordsOptions = {
+  style: 'display',
+  head: (head) => `*${head}*`,
+  name: (approval) =>
+    approval.slackUserId !== undefined && SLACK_USER_ID.test(approval.slackUserId)
+      ? `<@${approval.slackUserId}>`
+      : mrkdwnText(approverName(approval), MAX_TALLY_NAME),
+};
+
+/** `*1 of 2 approvals:* <@U0ALICE>, bob@example.com · 1 more needed` */
+export const tallyLine = (tally: Tally): string => tallyText(tally, SLACK_TALLY_WORDS);
+
+/** The tally as a context block, for a gate that needs more than one approval; none otherwise. */
+const tallyBlocks = (notification: GateNotification, tally: Tally | undefined): ContextBlock[] => {
+  const needed = notification.gate.minRequiredApprovals;
+  if (needed <= 1) return [];
+  return [{ type: 'context', elements: [mrkdwn(tallyLine(tally ?? emptyTally(needed)))] }];
+};
+
 /** The actions block's `block_id`: names the gate (its step execution id) the buttons act on. */
 export const gateBlockId = (notification: GateNotification): string =>
   `gate:${notification.gate.stepExecutionId}`.slice(0, SLACK_LIMITS.blockId);
@@ -320,10 +357,12 @@ const actionsBlock = (input: GateMessageInput): ActionsBlock => {
     text: { type: 'plain_text', text: 'Details' },
     url: requireUrl('detailsUrl', input.detailsUrl),
   };
+  // Once SSM shows every approval needed, only Details stays: the gate is about to move on.
+  const decidable = input.tally === undefined || input.tally.remaining > 0;
   return {
     type: 'actions',
     block_id: gateBlockId(input.notification),
-    elements: [approve, reject, details],
+    elements: decidable ? [approve, reject, details] : [details],
   };
 };
 
@@ -340,10 +379,54 @@ export const gateMessage = (input: GateMessageInput): SlackMessage => {
       headerBlock(notification),
       ...messageBlocks(notification),
       factsBlock(notification, now),
+      ...tallyBlocks(notification, input.tally),
       ...parametersBlocks(notification),
       actionsBlock(input),
     ],
   };
+};
+
+/**
+ * A still-waiting quorum gate's message brought up to date after an approval: gateMessage with where the
+ * quorum stands now (lambda/quorum/standing.ts: SSM's record completed by the seat claims, since SSM may
+ * not show a waiting gate's decisions yet). chat.update replaces the whole message, so the buttons must be
+ * given again: the posted ones (their values, e.g. from the interaction payload's `message.blocks`) or
+ * newly signed ones (lambda/quorum/refresh-messages.ts).
+ */
+export const tallyMessage = (
+  view: ExecutionView,
+  gate: GateView,
+  tally: Tally,
+  post: Pick<GateMessageInput, 'buttons' | 'detailsUrl' | 'now'>,
+): SlackMessage => gateMessage({ notification: { execution: view, gate }, ...post, tally });
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The buttons of a posted gate message, read back from its blocks (a block_actions payload carries the
+ * clicked message's `message.blocks`), so that tallyMessage can keep them without signing new ones. Only
+ * our own actions block of that gate (`block_id` gate:<step execution id>) counts; undefined when it is
+ * not there or lacks a button.
+ */
+export const postedButtons = (
+  blocks: readonly unknown[],
+  notification: GateNotification,
+): Pick<GateMessageInput, 'buttons' | 'detailsUrl'> | undefined => {
+  const actions = blocks.find(
+    (block) => isRecord(block) && block.type === 'actions' && block.block_id === gateBlockId(notification),
+  );
+  const elements = isRecord(actions) && Array.isArray(actions.elements) ? actions.elements : [];
+  const field = (actionId: string, key: 'value' | 'url'): string | undefined => {
+    const element = elements.find((e) => isRecord(e) && e.action_id === actionId);
+    const value = isRecord(element) ? element[key] : undefined;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  const approve = field(ACTION_IDS.approve, 'value');
+  const reject = field(ACTION_IDS.reject, 'value');
+  const detailsUrl = field(ACTION_IDS.details, 'url');
+  if (approve === undefined || reject === undefined || detailsUrl === undefined) return undefined;
+  return { buttons: { approve, reject }, detailsUrl };
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -415,6 +498,7 @@ export const decidedMessage = (input: DecidedMessageInput): SlackMessage => {
       headerBlock(notification),
       ...messageBlocks(notification),
       factsBlock(notification, undefined),
+      ...(input.tally === undefined ? [] : tallyBlocks(notification, input.tally)),
       ...parametersBlocks(notification),
       { type: 'section', text: mrkdwn(outcomeText(input)) },
     ],

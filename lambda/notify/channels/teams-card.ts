@@ -13,6 +13,7 @@
  * whole card stays well under Teams' 28 KB message limit: untrusted text is cut visibly.
  */
 import { humanUtc } from '../../pages/html';
+import { emptyTally, type Tally, tallyText } from '../../quorum/tally';
 import { fittedText, messageLines, parameterRows, principalLabel, singleLine, timeLeft } from '../describe';
 import type { GateNotification, NotificationLinks } from '../notification';
 
@@ -81,6 +82,11 @@ export interface GateCardInput {
   readonly now: Date;
   /** Opens the confirmation page's overview through a link bound to the channel; no Details button without it. */
   readonly detailsUrl?: string;
+  /**
+   * A quorum gate's approvals so far (lambda/quorum/tally.ts); a gate that needs more than one approval
+   * shows an Approvals fact either way (none given: nobody has approved yet).
+   */
+  readonly tally?: Tally;
 }
 
 const WORD_CHARACTER = /^[\p{L}\p{N}]$/u;
@@ -141,7 +147,7 @@ const runbookAndStep = (notification: GateNotification): string => {
   return `${singleLine(notification.execution.documentName, room)} – ${step}`;
 };
 
-const facts = (notification: GateNotification, now: Date): FactSet['facts'] => {
+const facts = (notification: GateNotification, now: Date, tally: Tally | undefined): FactSet['facts'] => {
   const { execution, gate } = notification;
   const runbook = singleLine(execution.documentName);
   const version = execution.documentVersion ? singleLine(execution.documentVersion) : undefined;
@@ -160,7 +166,9 @@ const facts = (notification: GateNotification, now: Date): FactSet['facts'] => {
     });
   }
   if (gate.minRequiredApprovals > 1) {
-    rows.push({ title: 'Approvals needed', value: String(gate.minRequiredApprovals) });
+    // `1 of 2 approvals: alice@example.com; 1 more needed`: a card is not updated, so it says who had
+    // approved when it was sent; the links' page shows the tally as it is when opened.
+    rows.push({ title: 'Approvals', value: tallyText(tally ?? emptyTally(gate.minRequiredApprovals)) });
   }
   if (execution.executedBy) rows.push({ title: 'Started by', value: principalLabel(execution.executedBy) });
   if (execution.startedAt) rows.push({ title: 'Started', value: humanUtc(execution.startedAt) });
@@ -215,7 +223,7 @@ const parameterBlocks = (notification: GateNotification): (TextBlock | FactSet)[
 
 /** The card posted while the gate waits: the context, then Approve…, Reject… and Details. */
 export const gateCard = (input: GateCardInput): TeamsWorkflowMessage => {
-  const { notification, links, now, detailsUrl } = input;
+  const { notification, links, now, detailsUrl, tally } = input;
   const actions: OpenUrlAction[] = [
     { type: 'Action.OpenUrl', title: 'Approve…', url: requireUrl('links.approve', links.approve) },
     { type: 'Action.OpenUrl', title: 'Reject…', url: requireUrl('links.reject', links.reject) },
@@ -239,7 +247,7 @@ export const gateCard = (input: GateCardInput): TeamsWorkflowMessage => {
             }),
             text(lead(notification, now)),
             ...messageBlocks(notification),
-            { type: 'FactSet', facts: facts(notification, now), spacing: 'Medium' },
+            { type: 'FactSet', facts: facts(notification, now, tally), spacing: 'Medium' },
             ...parameterBlocks(notification),
             text(
               `The buttons open a page that asks you to confirm; opening it changes nothing. The links expire ${humanUtc(links.expiresAt)}.`,

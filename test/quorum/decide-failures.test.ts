@@ -1,0 +1,244 @@
+/**
+ * The quorum path when things go wrong, against the SSM simulator and dynalite: an attempt that provably
+ * did nothing frees its seat; an unknown outcome keeps it, and the same person's retry later goes through
+ * the same seat (SSM takes one decision per seat, so it can never count twice); a seat whose role cannot
+ * be assumed is refused before anything is sent.
+ */
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendAutomationSignalCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { LinkIdentity } from '../../lambda/auth/authenticate';
+import { composeComment } from '../../lambda/auth/identity-comment';
+import { toProblem } from '../../lambda/core/problem';
+import { readExecution } from '../../lambda/core/ssm-requests';
+import { budgetOf } from '../../lambda/decision/budget';
+import { findGate, type GateView, waitingGates } from '../../lambda/gate/execution-view';
+import { type ClaimStore, dynamoClaimStore } from '../../lambda/quorum/claims';
+import { type DecideRequest, decide, IN_FLIGHT_MS } from '../../lambda/quorum/decide';
+import { LOCAL_DYNAMO_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';
+import { DEFAULT_LOCAL_PRINCIPALS, type Simulator, startSimulator } from '../../local/simulator';
+import { LOCAL_SEAT_2_ARN } from '../../local/simulator/principals';
+
+const SEAT_1 = 'arn:aws:iam::123456789012:role/ssm-approval-webhook-signal';
+const SEAT_2 = 'arn:aws:iam::123456789012:role/ssm-approval-webhook-seat-2';
+
+let simulator: Simulator;
+let dynamo: LocalDynamo;
+let dynamoClient: DynamoDBClient;
+let claims: ClaimStore;
+let operator: SSMClient;
+let signal: SSMClient;
+let signalOnce: SSMClient;
+
+const ssmClient = (accessKeyId: string, maxAttempts = 3) =>
+  new SSMClient({
+    endpoint: simulator.url,
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId,
+      secretAccessKey: DEFAULT_LOCAL_PRINCIPALS[accessKeyId]?.secretAccessKey as string,
+    },
+    maxAttempts,
+  });
+
+beforeAll(async () => {
+  [simulator, dynamo] = await Promise.all([
+    startSimulator({ runbookDir: join(__dirname, 'runbooks'), onInternalError: () => undefined }),
+    startLocalDynamo(),
+  ]);
+  dynamoClient = new DynamoDBClient({
+    endpoint: dynamo.url,
+    region: 'us-east-1',
+    credentials: LOCAL_DYNAMO_CREDENTIALS,
+  });
+  claims = dynamoClaimStore(dynamoClient, dynamo.tableName);
+  operator = ssmClient('AKIALOCALOPERATOR001');
+  signal = ssmClient('AKIALOCALWEBHOOKSIGN');
+  signalOnce = ssmClient('AKIALOCALWEBHOOKSIGN', 1);
+});
+afterAll(async () => {
+  for (const client of [operator, signal, signalOnce, dynamoClient]) client.destroy();
+  await Promise.all([simulator.close(), dynamo.close()]);
+});
+
+const waitingRun = async () => {
+  const started = await operator.send(new StartAutomationExecutionCommand({ DocumentName: 'Test-Quorum' }));
+  const executionId = started.AutomationExecutionId as string;
+  const gate = waitingGates(await readExecution(operator, executionId))[0] as GateView;
+  return { executionId, gate, key: { executionId, stepExecutionId: gate.stepExecutionId } };
+};
+type Run = Awaited<ReturnType<typeof waitingRun>>;
+
+const alice = (run: Run): LinkIdentity => ({
+  kind: 'link',
+  channel: 'link',
+  name: 'alice@example.com',
+  tokenId: 'jti-1',
+  via: 'email',
+  gate: { stepName: run.gate.stepName, stepExecutionId: run.gate.stepExecutionId },
+});
+
+const approval = (
+  run: Run,
+  seat1: SSMClient,
+  options: { now?: () => Date; remainingMs?: number; seat2?: SSMClient } = {},
+): DecideRequest => {
+  const identity = alice(run);
+  return {
+    client: signal,
+    mutationClient: seat1,
+    executionId: run.executionId,
+    identity,
+    intent: { action: 'approve', signalType: 'Approve' },
+    command: () =>
+      new SendAutomationSignalCommand({
+        AutomationExecutionId: run.executionId,
+        SignalType: 'Approve',
+        Payload: { Comment: [composeComment(identity, 'approve')] },
+      }),
+    budget: budgetOf({ getRemainingTimeInMillis: () => options.remainingMs ?? 10_000 }),
+    quorum: () => ({
+      seats: [SEAT_1, SEAT_2],
+      seatClients: (seat) =>
+        seat === SEAT_1 ? seat1 : (options.seat2 ?? ssmClient('AKIALOCALWEBHOOKSEAT2', 1)),
+      claims,
+    }),
+    ...(options.now ? { now: options.now } : {}),
+  };
+};
+
+/** A seat-1 client whose every call fails as given. */
+const failing = (error: Error): SSMClient => {
+  const client = new SSMClient({ region: 'us-east-1' });
+  mockClient(client).on(SendAutomationSignalCommand).rejects(error);
+  return client;
+};
+
+const rejection = async (work: Promise<unknown>) => {
+  try {
+    await work;
+  } catch (error) {
+    const { status, reason, detail } = toProblem(error);
+    return { status, reason, detail };
+  }
+  throw new Error('expected a refusal');
+};
+
+it('a connection never made frees the seat: 502 "nothing was changed", and the seat is free again', async () => {
+  const run = await waitingRun();
+  const refused = failing(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+
+  expect(await rejection(decide(approval(run, refused)))).toEqual({
+    status: 502,
+    reason: 'ssm-unreachable',
+    detail:
+      'The webhook could not reach SSM in time; nothing was changed. Check the function’s network path to the SSM endpoint (VPC endpoint or NAT) and try again.',
+  });
+  expect(await claims.claimsOf(run.key)).toEqual([]);
+});
+
+it('an unknown outcome keeps the seat; the same person later goes through the same seat, counted once', async () => {
+  const run = await waitingRun();
+  const lost = failing(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+
+  expect(await rejection(decide(approval(run, lost)))).toEqual({
+    status: 504,
+    reason: 'outcome-unknown',
+    detail: `SSM may have applied the decision, but its answer was lost and the execution does not show the outcome yet. Check the execution before you try again: aws ssm get-automation-execution --automation-execution-id ${run.executionId} (or the Systems Manager console, Automation, Executions).`,
+  });
+  expect(await claims.claimsOf(run.key)).toEqual([
+    {
+      seat: SEAT_1,
+      person: 'link:alice@example.com',
+      name: 'alice@example.com',
+      state: 'sending',
+      at: expect.any(Date),
+    },
+  ]);
+
+  // While that request may still run, a retry waits for it, and says so when it cannot wait longer.
+  expect(await rejection(decide(approval(run, signalOnce, { remainingMs: 6_300 })))).toEqual({
+    status: 409,
+    reason: 'approval-in-progress',
+    detail:
+      'Your approval of gate ApproveChange is being sent by another request right now; nothing more was sent. Check again in a few seconds.',
+  });
+
+  // Once it cannot be running any more, the retry sends through the same seat.
+  const later = () => new Date(Date.now() + IN_FLIGHT_MS + 1_000);
+  const decided = await decide(approval(run, signalOnce, { now: later }));
+  expect(decided.outcome.kind).toBe('sent');
+  expect(decided.quorum?.kind).toBe('recorded');
+  expect(decided.quorum?.tally).toEqual({
+    needed: 2,
+    approvals: [{ person: 'alice@example.com', via: 'e-mail link', seat: SEAT_1, at: expect.any(Date) }],
+    remaining: 1,
+  });
+  expect((await claims.claimsOf(run.key)).map((c) => [c.seat, c.person, c.state])).toEqual([
+    [SEAT_1, 'link:alice@example.com', 'sent'],
+  ]);
+});
+
+it('a seat whose role cannot be assumed: 502 before anything is sent, and the seat is freed', async () => {
+  const run = await waitingRun();
+  await claims.claim(
+    run.key,
+    { seat: SEAT_1, person: 'api:jira', name: 'jira', at: new Date() },
+    new Date(Date.now() + 3_600_000),
+  );
+  const unassumable = new SSMClient({
+    region: 'us-east-1',
+    credentials: async () => {
+      throw Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), {
+        name: 'AccessDenied',
+      });
+    },
+  });
+
+  expect(await rejection(decide(approval(run, signalOnce, { seat2: unassumable })))).toEqual({
+    status: 502,
+    reason: 'seat-unavailable',
+    detail: `The webhook could not act as approver seat 2 (${SEAT_2}): STS AssumeRole failed, so nothing was sent. Check that the seat role exists and trusts the webhook's signal role.`,
+  });
+  expect((await claims.claimsOf(run.key)).map((c) => c.person)).toEqual(['api:jira']);
+  expect(findGate(await readExecution(operator, run.executionId), run.gate.stepExecutionId)?.waiting).toBe(
+    true,
+  );
+});
+
+it('a quorum gate’s rejection goes through the first seat nobody holds', async () => {
+  const run = await waitingRun();
+  // Seat 1 is held by an approval whose outcome is unknown: SSM may have its decision, so not seat 1.
+  await claims.claim(
+    run.key,
+    { seat: SEAT_1, person: 'api:jira', name: 'jira', at: new Date() },
+    new Date(Date.now() + 3_600_000),
+  );
+  const decided = await decide({
+    ...approval(run, signalOnce),
+    intent: { action: 'reject', signalType: 'Reject' },
+    command: () =>
+      new SendAutomationSignalCommand({
+        AutomationExecutionId: run.executionId,
+        SignalType: 'Reject',
+        Payload: { Comment: ['Rejected via e-mail link by alice@example.com'] },
+      }),
+  });
+  expect(decided).toEqual({
+    outcome: {
+      kind: 'sent',
+      ssmRequestId: expect.any(String),
+      gate: expect.objectContaining({ stepName: 'ApproveChange' }),
+    },
+  });
+  const gate = findGate(await readExecution(operator, run.executionId), run.gate.stepExecutionId);
+  expect(gate?.outcome?.decisions).toEqual([
+    {
+      approver: LOCAL_SEAT_2_ARN,
+      decision: 'Reject',
+      comment: 'Rejected via e-mail link by alice@example.com',
+      at: expect.any(Date),
+    },
+  ]);
+});
