@@ -4,10 +4,10 @@
  * replaced (`chat.update`) by tallyMessage, the waiting gate's message with where the quorum stands now.
  *
  * chat.update replaces the whole message and a post's record keeps only its channel, ts and team, so the
- * buttons are made again as the notifier's Slack channel makes them (lambda/notify/channels/slack.ts): the
- * Approve and Reject values signed for the post's team and channel, the gate and the action, and the
- * Details button a view-only link minted for channel `slack`; both live as long as a link minted now
- * (until the gate times out, at most the configured maxLinkTtlSeconds).
+ * buttons are made again as the notifier's Slack channel makes them (both use
+ * lambda/notify/channels/slack-controls.ts): the Approve and Reject values signed for the post's team and
+ * channel, the gate and the action, and the Details button a view-only link minted for channel `slack`; both
+ * live as long as a link minted now (until the gate times out, at most the configured maxLinkTtlSeconds).
  *
  * A message is never closed here: closing is slack-sync.ts's, once the gate no longer waits. A message
  * whose record shows it closed, or claimed by a sync that closes it, is left alone. A close can still win
@@ -22,12 +22,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { WebClient } from '@slack/web-api';
 import type { AuthConfig } from '../auth/secret-document';
 import { type ExecutionView, findGate, type GateView } from '../gate/execution-view';
+import { signSlackControls } from '../notify/channels/slack-controls';
 import { type SlackMessage, tallyMessage } from '../notify/channels/slack-message';
 import type { NotifierConfig } from '../notify/config';
 import { mintLinks } from '../notify/links';
 import type { GateKey, PostedMessage, SlackPostStore } from '../notify/slack-posts';
 import { closedGateMessage, seatsForMessages } from '../notify/slack-sync';
-import { type ButtonAction, signButtonValue } from '../slack/button-token';
 import type { Tally } from './tally';
 
 /** The Slack Web API methods the refresh uses. */
@@ -60,13 +60,6 @@ export interface TallyRefresh {
   readonly tally: Tally;
 }
 
-/**
- * Seconds from `now` to the links' expiry, rounded up: mintLinks counts whole seconds from `now` rounded
- * down, so this gives the buttons exactly the links' `exp` (as lambda/notify/channels/slack.ts does).
- */
-const secondsUntil = (expiresAt: Date, now: Date): number =>
-  Math.ceil((expiresAt.getTime() - now.getTime()) / 1000);
-
 const errorOf = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 /** The waiting gate's message for one post, its buttons signed for the post's team and channel. */
@@ -88,22 +81,13 @@ const messageFor = async (
     now,
   });
   if (links === undefined) return undefined;
-  const button = (action: ButtonAction): Promise<string> =>
-    signButtonValue(config, {
-      executionId: view.executionId,
-      runbook: view.documentName,
-      gate: { stepName: gate.stepName, stepExecutionId: gate.stepExecutionId },
-      action,
-      teamId: post.teamId,
-      channelId: post.channelId,
-      ttlSeconds: secondsUntil(links.expiresAt, now),
-      now,
-    });
-  return tallyMessage(view, gate, tally, {
-    buttons: { approve: await button('approve'), reject: await button('reject') },
-    detailsUrl: links.approve,
+  const controls = await signSlackControls(config, {
+    notification: { execution: view, gate },
+    place: post,
+    links,
     now,
   });
+  return tallyMessage(view, gate, tally, { ...controls, now });
 };
 
 /** Neither closed nor claimed by a sync that closes it. */

@@ -20,13 +20,10 @@
  * to the console instead.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FunctionError, TooManyRequestsException } from '../function-pool';
-import { readBody } from '../read-body';
+import { startLocalEndpoint } from '../http-endpoint';
 import { type ReceivedRequest, verifySigV4 } from '../sigv4/verify';
 import { LOCAL_ACCOUNT_ID } from '../simulator';
-import { headersOf } from '../slack/local-route';
 import { errorResponse, LambdaError, type LambdaResponse } from './errors';
 import { LAMBDA_SIGV4 } from './signature';
 
@@ -243,46 +240,21 @@ export const startLocalLambda = async (options: LocalLambdaOptions): Promise<Loc
       inFlight.add(done);
     },
   };
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, MAX_SYNC_PAYLOAD_BYTES);
-      const response =
-        body === undefined
-          ? errorResponse(randomUUID(), tooLarge(MAX_SYNC_PAYLOAD_BYTES))
-          : await invoke(
-              { method: req.method ?? '', url: req.url ?? '/', headers: headersOf(req), body },
-              deps,
-            );
-      res.writeHead(response.status, {
-        ...response.headers,
-        'content-length': String(Buffer.byteLength(response.body)),
-      });
-      res.end(response.body);
-    })().catch(() => {
-      // The client went away mid-request: there is no one to answer.
-      res.destroy();
-    });
+  const endpoint = await startLocalEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: MAX_SYNC_PAYLOAD_BYTES,
+    tooLarge: () => errorResponse(randomUUID(), tooLarge(MAX_SYNC_PAYLOAD_BYTES)),
+    handle: (request) => invoke(request, deps),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: endpoint.url,
     idle: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
     close: () => {
       closed = true;
-      return new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      return endpoint.close();
     },
   };
 };

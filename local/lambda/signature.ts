@@ -5,7 +5,7 @@
  * services answer. Only `X-Amz-Date` in ISO-8601 basic format is read (the SDK always sends it); any
  * well-formed region is accepted. The clock-skew wording is the one AWS's REST front ends use.
  */
-import type { SigV4Dialect } from '../sigv4/verify';
+import { expiredOrNotYetCurrentMessage, type SigV4Dialect } from '../sigv4/verify';
 import { LambdaError } from './errors';
 
 export const LAMBDA_SIGV4: SigV4Dialect = {
@@ -15,10 +15,7 @@ export const LAMBDA_SIGV4: SigV4Dialect = {
   error: (name, message) => new LambdaError(name, message),
   missingTokenMessage: 'Missing Authentication Token',
   quotesTrimmedAuthorization: true,
-  clockSkewMessage: (kind, { date, now, limit }) =>
-    kind === 'expired'
-      ? `Signature expired: ${date} is now earlier than ${limit} (${now} - 15 min.)`
-      : `Signature not yet current: ${date} is still later than ${limit} (${now} + 15 min.)`,
+  clockSkewMessage: expiredOrNotYetCurrentMessage,
   trimsScopeMessage: true,
   sessionTokenMessage: 'The security token included in the request is invalid.',
 };

@@ -5,9 +5,7 @@
  * endpoint setting (`AWS_ENDPOINT_URL_SESV2=<url>`, or `endpoint: url`); no path prefix is needed.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from '../read-body';
+import { startLocalEndpoint } from '../http-endpoint';
 import { errorResponse, jsonResponse, SesError, type SesResponse } from './errors';
 import { isVerifiedSender, parseSendEmail, type StoredEmail, unverifiedSender } from './send-email';
 import { type ReceivedRequest, type SesCredentials, signedRegion, verifySesSignature } from './signature';
@@ -94,55 +92,19 @@ const sendEmail = async (request: ReceivedRequest, deps: Dependencies): Promise<
   }
 };
 
-const headersOf = (req: IncomingMessage): Record<string, string> => {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-};
-
 /** Starts the endpoint; resolves once it listens. */
 export const startLocalSes = async (options: LocalSesOptions = {}): Promise<LocalSes> => {
   const stored: StoredEmail[] = [];
   const deps: Dependencies = { ...options, store: (email) => stored.push(Object.freeze(email)) };
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, MAX_BODY_BYTES);
-      if (body === undefined) {
-        res.writeHead(413, { connection: 'close' }).end();
-        return;
-      }
-      const response = await sendEmail(
-        { method: req.method ?? '', url: req.url ?? '/', headers: headersOf(req), body },
-        deps,
-      );
-      res.writeHead(response.status, {
-        ...response.headers,
-        'content-length': String(Buffer.byteLength(response.body)),
-      });
-      res.end(response.body);
-    })().catch(() => {
-      // The client went away mid-request: there is no one to answer.
-      res.destroy();
-    });
+  const endpoint = await startLocalEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: MAX_BODY_BYTES,
+    handle: (request) => sendEmail(request, deps),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: endpoint.url,
     messages: () => [...stored],
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: endpoint.close,
   };
 };

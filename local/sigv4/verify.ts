@@ -77,6 +77,19 @@ export interface SigV4Dialect {
   readonly expiredTokenError?: () => Error;
 }
 
+/**
+ * The clock-skew messages most AWS front ends give (SSM's JSON one, STS's query one, Lambda's REST one): one
+ * sentence for each kind, naming the limit the date missed (the server's time ∓ 15 minutes). A dialect whose
+ * service words it otherwise (SES v2) writes its own.
+ */
+export const expiredOrNotYetCurrentMessage: SigV4Dialect['clockSkewMessage'] = (
+  kind,
+  { date, now, limit },
+) =>
+  kind === 'expired'
+    ? `Signature expired: ${date} is now earlier than ${limit} (${now} - 15 min.)`
+    : `Signature not yet current: ${date} is still later than ${limit} (${now} + 15 min.)`;
+
 /** What a lookup answers with: the secret the request must be signed with, and, for temporary credentials, their session. */
 export interface LookedUpCredentials {
   readonly secretAccessKey: string;

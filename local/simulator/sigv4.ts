@@ -14,7 +14,12 @@
  * ExpiredTokenException "The security token included in the request is expired" (HTTP 400), as AWS JSON
  * services, SSM among them, answer them.
  */
-import { type ReceivedRequest, type SigV4Dialect, verifySigV4 } from '../sigv4/verify';
+import {
+  expiredOrNotYetCurrentMessage,
+  type ReceivedRequest,
+  type SigV4Dialect,
+  verifySigV4,
+} from '../sigv4/verify';
 import { SsmError } from './errors';
 import { findPrincipal, type Principal, type PrincipalMap } from './principals';
 
@@ -46,10 +51,7 @@ const SSM: Omit<SigV4Dialect, 'acceptsRegion'> = {
   error: (name, message) => new SsmError(name, message),
   missingTokenMessage: 'Request is missing Authentication Token',
   quotesTrimmedAuthorization: false,
-  clockSkewMessage: (kind, { date, now, limit }) =>
-    kind === 'expired'
-      ? `Signature expired: ${date} is now earlier than ${limit} (${now} - 15 min.)`
-      : `Signature not yet current: ${date} is still later than ${limit} (${now} + 15 min.)`,
+  clockSkewMessage: expiredOrNotYetCurrentMessage,
   trimsScopeMessage: false,
   sessionTokenMessage: 'The security token included in the request is invalid',
   expiredTokenError: () =>

@@ -8,9 +8,7 @@
  * to response URLs (`POST /response/<id>`, the stand-in for hooks.slack.com), and the channel page
  * (page.ts) shows them and sends Slack's signed interaction payloads when someone presses a button.
  */
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from '../read-body';
+import { type EndpointRequest, startLocalEndpoint } from '../http-endpoint';
 import { type Args, callMethod, fail, isFailure, isSupportedMethod, messageContent } from './web-api';
 import {
   createWorkspace,
@@ -188,23 +186,19 @@ const respond = (workspace: Workspace, id: string, body: Buffer): Answer => {
   return { status: 200, body: { ok: true } };
 };
 
-const handle = (
-  workspace: Workspace,
-  botToken: string,
-  req: IncomingMessage,
-  body: Buffer,
-): Answer | undefined => {
-  const { pathname, searchParams } = new URL(req.url ?? '/', 'http://localhost');
+const handle = (workspace: Workspace, botToken: string, request: EndpointRequest): Answer | undefined => {
+  const { body } = request;
+  const { pathname, searchParams } = new URL(request.url, 'http://localhost');
   if (pathname.startsWith(API_PREFIX)) {
     const answer = webApi(workspace, botToken, pathname.slice(API_PREFIX.length), {
-      contentType: (req.headers['content-type'] ?? '').toLowerCase(),
-      authorization: req.headers.authorization,
+      contentType: (request.headers['content-type'] ?? '').toLowerCase(),
+      authorization: request.headers.authorization,
       body,
       query: searchParams,
     });
     return { status: 200, body: answer };
   }
-  if (pathname.startsWith(RESPONSE_URL_PREFIX) && req.method === 'POST') {
+  if (pathname.startsWith(RESPONSE_URL_PREFIX) && request.method === 'POST') {
     return respond(workspace, decodeURIComponent(pathname.slice(RESPONSE_URL_PREFIX.length)), body);
   }
   return undefined;
@@ -214,38 +208,27 @@ const handle = (
 export const startLocalSlack = async (options: LocalSlackOptions): Promise<LocalSlack> => {
   const workspace = createWorkspace(options);
   let interactionsUrl = options.interactionsUrl;
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, MAX_BODY_BYTES);
-      if (body === undefined) {
-        res.writeHead(413, { connection: 'close' }).end();
-        return;
-      }
-      const answer = handle(workspace, options.botToken, req, body);
-      const text = answer
-        ? JSON.stringify(answer.body)
-        : `Nothing at ${req.method} ${req.url}: the local Slack serves POST ${API_PREFIX}<method> and POST ${RESPONSE_URL_PREFIX}<id>.\n`;
-      res.writeHead(answer?.status ?? 404, {
-        ...(answer ? JSON_HEADERS : { 'content-type': 'text/plain; charset=utf-8' }),
-        'content-length': String(Buffer.byteLength(text)),
-      });
-      res.end(text);
-    })().catch((error: unknown) => {
+  const endpoint = await startLocalEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: MAX_BODY_BYTES,
+    handle: (request) => {
+      const answer = handle(workspace, options.botToken, request);
+      return {
+        status: answer?.status ?? 404,
+        headers: answer ? JSON_HEADERS : { 'content-type': 'text/plain; charset=utf-8' },
+        body: answer
+          ? JSON.stringify(answer.body)
+          : `Nothing at ${request.method} ${request.url}: the local Slack serves POST ${API_PREFIX}<method> and POST ${RESPONSE_URL_PREFIX}<id>.\n`,
+      };
+    },
+    onFailure: (error, res) => {
       console.error('local Slack: request failed', error);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
-    });
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${urlHost}:${address.port}`;
+  const { url } = endpoint;
   return {
     url,
     apiUrl: `${url}${API_PREFIX}`,
@@ -258,10 +241,6 @@ export const startLocalSlack = async (options: LocalSlackOptions): Promise<Local
       interactionsUrl = next;
     },
     workspace,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: endpoint.close,
   };
 };

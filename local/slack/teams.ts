@@ -14,12 +14,10 @@
  *   `cards` being the attachments' `content`.
  */
 
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { escapeHtml, html, SafeHtml } from '../../lambda/pages/html';
 import type { LocalPage } from '../api-server';
+import { type EndpointResponse, startLocalEndpoint } from '../http-endpoint';
 import { answerByFormat, pageHeaders } from '../page-format';
-import { readBody } from '../read-body';
 import type { Json, JsonObject } from './workspace';
 
 export const TEAMS_PAGE_PATH = '/_local/teams';
@@ -89,22 +87,22 @@ export const parseTeamsMessage = (text: string): { cards: JsonObject[] } | { pro
 export const startLocalTeams = async (options: LocalTeamsOptions = {}): Promise<LocalTeams> => {
   const posts: TeamsPost[] = [];
   const now = options.now ?? (() => new Date());
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, MAX_BODY_BYTES);
-      const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  /** An answer: `json` as the body, or none. */
+  const answer = (status: number, json?: JsonObject): EndpointResponse => ({
+    status,
+    headers: json ? { 'content-type': 'application/json; charset=utf-8' } : {},
+    body: json ? JSON.stringify(json) : '',
+  });
+  const endpoint = await startLocalEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: MAX_BODY_BYTES,
+    tooLarge: () =>
+      answer(413, { error: { code: 'RequestEntityTooLarge', message: 'The body is too large.' } }),
+    handle: (request) => {
+      const { pathname } = new URL(request.url, 'http://localhost');
       const id = pathname.startsWith(TEAMS_WEBHOOK_PREFIX) ? pathname.slice(TEAMS_WEBHOOK_PREFIX.length) : '';
-      const answer = (status: number, json?: JsonObject) => {
-        const text = json ? JSON.stringify(json) : '';
-        res.writeHead(status, {
-          ...(json ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-          'content-length': String(Buffer.byteLength(text)),
-        });
-        res.end(text);
-      };
-      if (body === undefined)
-        return answer(413, { error: { code: 'RequestEntityTooLarge', message: 'The body is too large.' } });
-      if (req.method !== 'POST' || !WEBHOOK_ID.test(id)) {
+      if (request.method !== 'POST' || !WEBHOOK_ID.test(id)) {
         return answer(404, {
           error: {
             code: 'NotFound',
@@ -112,32 +110,19 @@ export const startLocalTeams = async (options: LocalTeamsOptions = {}): Promise<
           },
         });
       }
-      const parsed = parseTeamsMessage(body.toString('utf8'));
+      const parsed = parseTeamsMessage(request.body.toString('utf8'));
       if ('problem' in parsed)
         return answer(400, { error: { code: 'InvalidRequestContent', message: parsed.problem } });
       posts.push({ webhook: id, cards: parsed.cards, receivedAt: now().toISOString() });
       return answer(202);
-    })().catch(() => res.destroy());
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${urlHost}:${address.port}`;
+  const { url } = endpoint;
   return {
     url,
     webhookUrl: (id) => `${url}${TEAMS_WEBHOOK_PREFIX}${encodeURIComponent(id)}`,
     posts: () => [...posts],
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: endpoint.close,
   };
 };
 

@@ -11,11 +11,8 @@
  * See `assume-role.ts` for what the local roles' credentials are and how they differ from real STS's.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readBody } from '../read-body';
+import { startLocalEndpoint } from '../http-endpoint';
 import { type ReceivedRequest, verifySigV4 } from '../sigv4/verify';
-import { headersOf } from '../slack/local-route';
 import {
   assumeRole,
   assumeRoleResponseXml,
@@ -121,38 +118,14 @@ const handle = async (request: ReceivedRequest, deps: Dependencies): Promise<Sts
 export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts> => {
   const issued: IssuedSession[] = [];
   const deps: Dependencies = { ...options, issue: (session) => issued.push(Object.freeze(session)) };
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req, MAX_BODY_BYTES);
-      if (body === undefined) {
-        res.writeHead(413, { connection: 'close' }).end();
-        return;
-      }
-      const response = await handle(
-        { method: req.method ?? '', url: req.url ?? '/', headers: headersOf(req), body },
-        deps,
-      );
-      res.writeHead(response.status, {
-        ...response.headers,
-        'content-length': String(Buffer.byteLength(response.body)),
-      });
-      res.end(response.body);
-    })().catch(() => {
-      // The client went away mid-request: there is no one to answer.
-      res.destroy();
-    });
+  const endpoint = await startLocalEndpoint({
+    host: options.host,
+    port: options.port,
+    maxBodyBytes: MAX_BODY_BYTES,
+    handle: (request) => handle(request, deps),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: endpoint.url,
     sessions: () => [...issued],
     sessionOf: (sessionToken) => {
       const now = (options.now ?? (() => new Date()))();
@@ -160,10 +133,6 @@ export const startLocalSts = async (options: LocalStsOptions): Promise<LocalSts>
         (session) => session.sessionToken === sessionToken && session.expiration.getTime() > now.getTime(),
       );
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: endpoint.close,
   };
 };

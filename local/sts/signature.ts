@@ -4,7 +4,7 @@
  * IncompleteSignature, SignatureDoesNotMatch, InvalidClientTokenId) in STS's XML error shape. Any
  * well-formed region is accepted (STS has regional endpoints, and the global one signs for us-east-1).
  */
-import type { SigV4Dialect, SigV4ErrorName } from '../sigv4/verify';
+import { expiredOrNotYetCurrentMessage, type SigV4Dialect, type SigV4ErrorName } from '../sigv4/verify';
 import { StsError, type StsErrorName } from './errors';
 
 /** The query front end's code for each failed check. */
@@ -22,10 +22,7 @@ export const STS_SIGV4: SigV4Dialect = {
   error: (name, message) => new StsError(CODES[name], message),
   missingTokenMessage: 'Request is missing Authentication Token',
   quotesTrimmedAuthorization: false,
-  clockSkewMessage: (kind, { date, now, limit }) =>
-    kind === 'expired'
-      ? `Signature expired: ${date} is now earlier than ${limit} (${now} - 15 min.)`
-      : `Signature not yet current: ${date} is still later than ${limit} (${now} + 15 min.)`,
+  clockSkewMessage: expiredOrNotYetCurrentMessage,
   trimsScopeMessage: false,
   sessionTokenMessage: 'The security token included in the request is invalid.',
 };

@@ -13,10 +13,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { WebClient } from '@slack/web-api';
 import type { AuthConfig } from '../../auth/secret-document';
 import { ConfigurationError } from '../../core/errors';
-import { type ButtonAction, signButtonValue } from '../../slack/button-token';
 import { teamIdOf } from '../../slack/web-client';
 import type { SlackPostStore } from '../slack-posts';
 import type { Channel, OutgoingMessage } from './channel';
+import { signSlackControls } from './slack-controls';
 import { gateMessage } from './slack-message';
 
 /** How long a post's record outlives its links (and so its buttons): time for a late status change. */
@@ -40,13 +40,6 @@ export class SlackPostError extends Error {
   }
 }
 
-/**
- * Seconds from `now` to the links' expiry, rounded up: mintLinks counts whole seconds from `now` rounded
- * down, so this gives the buttons exactly the links' `exp`.
- */
-const secondsUntil = (expiresAt: Date, now: Date): number =>
-  Math.ceil((expiresAt.getTime() - now.getTime()) / 1000);
-
 export const slackChannel = (deps: SlackChannelDependencies): Channel => ({
   name: 'slack',
   approverLabel: (channelId) => `slack:${channelId}`,
@@ -56,23 +49,13 @@ export const slackChannel = (deps: SlackChannelDependencies): Channel => ({
     const teamId = await teamIdOf(client);
     const { execution, gate } = notification;
     const config = await deps.loadAuthConfig();
-    const button = (action: ButtonAction): Promise<string> =>
-      signButtonValue(config, {
-        executionId: execution.executionId,
-        runbook: execution.documentName,
-        gate: { stepName: gate.stepName, stepExecutionId: gate.stepExecutionId },
-        action,
-        teamId,
-        channelId,
-        ttlSeconds: secondsUntil(links.expiresAt, now),
-        now,
-      });
-    const message = gateMessage({
+    const controls = await signSlackControls(config, {
       notification,
-      buttons: { approve: await button('approve'), reject: await button('reject') },
-      detailsUrl: links.approve,
+      place: { teamId, channelId },
+      links,
       now,
     });
+    const message = gateMessage({ notification, ...controls, now });
     const posted = await client.chat.postMessage({
       channel: channelId,
       text: message.text,
