@@ -26,6 +26,7 @@ import {
 } from '../lambda/notify/config';
 import * as eventPatterns from '../lambda/notify/event-patterns';
 import { STATE_TABLE_ENV } from '../lambda/notify/state-table';
+import { QUORUM_KEY_PREFIX } from '../lambda/quorum/claims';
 import { grantSsmActions } from './ssm-permissions';
 import { type PowertoolsLogLevel, WebhookFunction } from './webhook-function';
 
@@ -370,6 +371,16 @@ export class ApprovalNotifier extends Construct {
       new iam.PolicyStatement({
         actions: [...STATE_TABLE_ITEM_ACTIONS],
         resources: [props.stateTable.tableArn],
+      }),
+    );
+    // Its idempotency records need any key, but never the approver-seat claims: they alone keep one person
+    // to one seat of a quorum gate (lambda/quorum/claims.ts), so only the signal role may change them.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: [...STATE_TABLE_ITEM_ACTIONS],
+        resources: [props.stateTable.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${QUORUM_KEY_PREFIX}*`] } },
       }),
     );
     if (routing.email !== undefined && sesIdentity !== undefined) {

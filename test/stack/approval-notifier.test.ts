@@ -97,6 +97,13 @@ describe('ApprovalNotifier with e-mail, webhooks and rules', () => {
         Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: TABLE_ARN,
       },
+      // Never the approver-seat claims: only the signal role may change who holds a seat.
+      {
+        Effect: 'Deny',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: TABLE_ARN,
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['quorum#*'] } },
+      },
       {
         Effect: 'Allow',
         Action: 'ses:SendEmail',

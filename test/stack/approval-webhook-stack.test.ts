@@ -264,6 +264,14 @@ describe('HTTP API', () => {
   });
 });
 
+/** The notifier role's one Deny: it may not touch the approver-seat claims (quorum# items). */
+const QUORUM_CLAIMS_DENIED = {
+  Effect: 'Deny',
+  Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  Resource: { 'Fn::GetAtt': [expect.stringMatching(/^WebhookStateTable[0-9A-F]{8}$/), 'Arn'] },
+  Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['quorum#*'] } },
+};
+
 describe('functions', () => {
   it('deploys exactly the four functions of FUNCTION_ENTRIES and the notifier', () => {
     expect(Object.keys(synthesized.template.findResources('AWS::Lambda::Function')).sort()).toEqual(
@@ -555,6 +563,7 @@ describe('IAM', () => {
         Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [logicalId(webhook.stateTable), 'Arn'] },
       },
+      QUORUM_CLAIMS_DENIED,
       {
         Effect: 'Allow',
         Action: 'sqs:SendMessage',
@@ -672,7 +681,9 @@ describe('IAM', () => {
     for (const statement of allStatements()) {
       expect(asArray(statement.Action)).not.toContain('*');
       expect(asArray(statement.Resource)).not.toContain('*');
-      expect(statement.Effect).toBe('Allow');
+      // The one Deny: the notifier may not touch the seat claims.
+      if (statement.Effect === 'Deny') expect(statement).toEqual(QUORUM_CLAIMS_DENIED);
+      else expect(statement.Effect).toBe('Allow');
     }
   });
 
@@ -742,6 +753,8 @@ describe('IAM', () => {
           Resource: table,
         },
       },
+      // The notifier never touches the seat claims: they alone keep one person to one seat.
+      { roles: [{ Ref: logicalId(webhook.notifier.role) }], statement: QUORUM_CLAIMS_DENIED },
     ]);
   });
 });
