@@ -6,7 +6,9 @@
  *
  * A link that came with a Slack message (channel `slack`) opens the same facts without a button: anyone
  * in the channel can open it, so decisions there go through the message's buttons, which know who
- * clicked. A link from a Teams card is an ordinary link, as an e-mailed one.
+ * clicked. A link from a Teams card is an ordinary link, as an e-mailed one, except that it names a channel,
+ * not one person: on a gate that needs several people's approvals its approve page has no button
+ * (lambda/quorum/channel-links.ts), and so has a webhook's.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
@@ -34,6 +36,7 @@ import {
   renderSlackDetailsPage,
 } from '../pages/confirmation-page';
 import { renderAlreadyDonePage } from '../pages/result-page';
+import { sharedChannelOf, sharedLinkSentence } from '../quorum/channel-links';
 import type { ClaimStore } from '../quorum/claims';
 import { claimStoreFromEnvironment } from '../quorum/environment';
 import { parseSeats } from '../quorum/seats';
@@ -164,6 +167,11 @@ export const confirmRoute =
     // Whoever approved this quorum gate already is told so instead of being offered the button again.
     const yourApproval =
       tally === undefined ? undefined : approvalBy(tally, { name: claims.approver, via: claims.channel });
+    // A link sent to a Teams channel or a webhook names no one person: it cannot approve a quorum gate.
+    const shared =
+      action === 'approve' && gate?.waiting && gate.minRequiredApprovals > 1
+        ? sharedChannelOf({ approver: claims.approver, channel: claims.channel })
+        : undefined;
     // The comment box takes only what fits in SSM's Comment after who acted, so nothing is cut later.
     return htmlResponse(
       200,
@@ -176,6 +184,9 @@ export const confirmRoute =
         maxCommentLength: commentRoom(linkIdentity(claims), action),
         context,
         ...(yourApproval ? { yourApproval } : {}),
+        ...(shared !== undefined && gate !== undefined
+          ? { cannotApprove: sharedLinkSentence(shared, gate.minRequiredApprovals) }
+          : {}),
       }),
     );
   };

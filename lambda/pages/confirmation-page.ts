@@ -37,6 +37,12 @@ export interface ConfirmationPageInput {
    * approving again would count for nothing. Reject and stop links are offered as ever.
    */
   readonly yourApproval?: QuorumApproval;
+  /**
+   * Why this link cannot approve: it was sent to a Teams channel or a webhook, and the gate needs approvals
+   * from several people (lambda/quorum/channel-links.ts). An approve link then says so instead of
+   * offering the button, which the webhook would refuse (409 `quorum-needs-a-person`).
+   */
+  readonly cannotApprove?: string;
 }
 
 /** The facts a person needs to decide, read from SSM when the page is opened. */
@@ -158,10 +164,33 @@ ${context ? contextSections(context) : html``}<p class="note">Your approval coun
   return page({ title: heading, heading, body });
 };
 
+/**
+ * An approve link sent to a channel, not to one person, of a gate that needs several people: why it
+ * cannot approve, the facts, and no button. Opening it changes nothing, as ever.
+ */
+const renderCannotApprovePage = (input: ConfirmationPageInput, reason: string): string => {
+  const { executionId, approver, expiresAt, context } = input;
+  const heading = 'This link cannot approve';
+  const body = html`<p>${reason}</p>
+<dl>
+${context ? contextRows(context) : html``}<dt>Execution</dt>
+<dd><code>${executionId}</code></dd>
+<dt>Link issued for</dt>
+<dd>${approver}</dd>
+<dt>Link expires</dt>
+<dd>${timeElement(expiresAt)}</dd>
+</dl>
+${context ? contextSections(context) : html``}<p class="note">Nothing has happened. A rejection through this channel's reject link still counts: any one rejection rejects.</p>`;
+  return page({ title: heading, heading, body });
+};
+
 export const renderConfirmationPage = (input: ConfirmationPageInput): string => {
   const { executionId, action, approver, expiresAt, token } = input;
   if (action === 'approve' && input.yourApproval !== undefined) {
     return renderYourApprovalPage(input, input.yourApproval);
+  }
+  if (action === 'approve' && input.cannotApprove !== undefined) {
+    return renderCannotApprovePage(input, input.cannotApprove);
   }
   const maxCommentLength = input.maxCommentLength ?? DEFAULT_MAX_COMMENT_LENGTH;
   if (!Number.isInteger(maxCommentLength) || maxCommentLength < 1) {

@@ -7,7 +7,10 @@
  *   person on two) and their Approve is sent as that seat, so SSM's own record counts each person once.
  *   An attempt that provably did nothing frees the seat; an unknown outcome keeps it (SSM's record
  *   decides later: a seat it shows decided is taken).
- * - Reject: any one person's Reject rejects; it is sent through a seat that has not decided (seat 1 first).
+ * - Approve through a link sent to a Teams channel or a webhook: refused (409 `quorum-needs-a-person`),
+ *   such a link names no one person (channel-links.ts).
+ * - Reject: any one person's Reject rejects; it is sent through a seat that may not hold a decision
+ *   (rejectCandidates), and through the next such seat when SSM refuses it while the gate still waits.
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { gateOf } from '../auth/authenticate';
@@ -19,6 +22,7 @@ import { carryOut, type DecisionOutcome, type DecisionRequest, readAndCheck } fr
 import { targetGate } from '../decision/outcome';
 import { type ExecutionView, findGate, type GateView } from '../gate/execution-view';
 import type { GateKey } from '../notify/slack-posts';
+import { sharedChannelOf, sharedLinkRefusal } from './channel-links';
 import type { ClaimStore, SeatClaim } from './claims';
 import {
   ApprovalInProgressError,
@@ -124,6 +128,39 @@ const decidedSeats = (gate: GateView, seats: readonly string[]): readonly string
   return seats.filter((seat) => approvals.some((approval) => approval.seat === seat));
 };
 
+/**
+ * The seats a Reject may go through, best first. SSM takes one decision per seat, and may not show the
+ * approvals of a gate that still waits (undocumented), so the claims say which seats may hold one:
+ * a seat SSM shows decided, or whose claim is `sent` (SSM accepted an approval through it), never; then
+ * seats nobody claimed, then seats whose claimed approval ended unknown long ago (its request cannot be
+ * running: it most likely never reached SSM), then seats whose approval may be being sent right now.
+ * Seat order (seat 1 first) within each rank.
+ */
+export const rejectCandidates = (
+  gate: GateView,
+  listed: readonly string[],
+  claims: readonly SeatClaim[],
+  now: Date,
+): readonly string[] => {
+  const decided = decidedSeats(gate, listed);
+  const rank = (seat: string): number | undefined => {
+    if (decided.includes(seat)) return undefined;
+    const claim = claims.find((c) => c.seat === seat);
+    if (claim === undefined) return 0;
+    if (claim.state === 'sent') return undefined;
+    return now.getTime() - claim.at.getTime() >= IN_FLIGHT_MS ? 1 : 2;
+  };
+  return listed
+    .map((seat) => ({ seat, rank: rank(seat) }))
+    .filter((entry): entry is { seat: string; rank: number } => entry.rank !== undefined)
+    .sort((a, b) => a.rank - b.rank)
+    .map((entry) => entry.seat);
+};
+
+/** SSM refused the Reject as "not accepted now" while the execution still showed the gate waiting. */
+const refusedWhileWaiting = (error: unknown): boolean =>
+  (error as Error | null)?.name === 'InvalidAutomationSignalException' && !(error instanceof WebhookError);
+
 const rejectThroughSeat = async (
   request: DecideRequest,
   quorum: Quorum,
@@ -133,15 +170,52 @@ const rejectThroughSeat = async (
   const listed = seatsOfGate(gate, quorum.seats);
   // No seat listed: as the signal role, as before (SSM refuses it when the role is not an approver).
   if (listed.length === 0) return carryOut({ ...request, checked: before });
-  const decided = decidedSeats(gate, listed);
-  const claims = await stateCall(() => quorum.claims.claimsOf(gateKeyOf(request.executionId, gate)));
-  const undecided = listed.filter((seat) => !decided.includes(seat));
-  const seat =
-    undecided.find((s) => !claims.some((claim) => claim.seat === s)) ?? undecided[0] ?? (listed[0] as string);
+  const now = request.now ?? (() => new Date());
+  const key = gateKeyOf(request.executionId, gate);
   const person = personKeyOf(request.identity);
-  const mutationClient = await seatClientFor(request, quorum, seat, person);
-  return carryOut({ ...request, checked: before, mutationClient, intent: { ...request.intent, seat } });
+  const tried: string[] = [];
+  let view = before;
+  let current = gate;
+  for (;;) {
+    const claims = await stateCall(() => quorum.claims.claimsOf(key));
+    const seat = rejectCandidates(current, listed, claims, now()).find((s) => !tried.includes(s));
+    if (seat === undefined) throw noSeatToReject(gate, listed.length);
+    tried.push(seat);
+    const mutationClient = await seatClientFor(request, quorum, seat, person);
+    try {
+      return await carryOut({
+        ...request,
+        checked: view,
+        mutationClient,
+        intent: { ...request.intent, seat },
+      });
+    } catch (error) {
+      // carry-out read the execution after the refusal and found the gate still waiting (or could not read
+      // it): the seat most likely holds an approval SSM does not show. Another seat may take the Reject,
+      // while the budget leaves room for a read, a send and the answer, as carry-out's own attempts.
+      if (!refusedWhileWaiting(error) || request.budget.remainingMs() <= AFTER_FIRST_READ_RESERVE_MS) {
+        throw error;
+      }
+      logger.info('SSM refused a rejection through an approver seat; trying the next seat', {
+        seat: seatNumber(seat, quorum.seats),
+      });
+      // Read again, as carry-out does before each attempt: the gate aimed at must still be the one waiting.
+      const checked = await readAndCheck(request);
+      if (checked.kind === 'already') return checked;
+      const again = findGate(checked.before, gate.stepExecutionId);
+      if (again === undefined || !again.waiting) throw error;
+      view = checked.before;
+      current = again;
+    }
+  }
 };
+
+/** Every seat the gate lists has decided (or holds an accepted approval): no principal left to reject as. */
+const noSeatToReject = (gate: GateView, listed: number): QuorumSeatsError =>
+  new QuorumSeatsError(
+    'quorum-no-free-seat',
+    `Gate ${gate.stepName} lists ${listed} approver seats, and every one has already sent an approval that SSM accepted; SSM takes one decision per seat, so the webhook has no seat left to send your rejection through. Nothing was sent. List more of the stack's ApproverSeatRoleArns in the runbook's Approvers, or stop the execution.`,
+  );
 
 /** The seat's client, its credentials taken now: an AssumeRole failure must not look like an SSM answer. */
 const seatClientFor = async (
@@ -156,8 +230,9 @@ const seatClientFor = async (
   const failed = (cause?: unknown) =>
     new SeatUnavailableError(
       'seat-unavailable',
-      `The webhook could not act as approver seat ${number} (${seat}): STS AssumeRole failed, so nothing was sent. Check that the seat role exists and trusts the webhook's signal role.`,
-      { cause },
+      `The webhook could not act as approver seat ${number}: STS AssumeRole failed, so nothing was sent. Check that the seat role exists and trusts the webhook's signal role.`,
+      // The role ARN (account id, role name) stays in the log, with the cause; never in the answer.
+      { cause: new Error(`AssumeRole of approver seat ${number} (${seat}) failed`, { cause }) },
     );
   try {
     await within(client.config.credentials(), request.budget.signal(AFTER_FIRST_READ_RESERVE_MS), () =>
@@ -188,6 +263,12 @@ const approveThroughSeat = async (
 ): Promise<Decided> => {
   const now = request.now ?? (() => new Date());
   const { identity, executionId } = request;
+  // A link sent to a Teams channel or a webhook names no one person, so it cannot fill a seat (channel-links.ts).
+  const shared =
+    identity.kind === 'link'
+      ? sharedChannelOf({ approver: identity.name, channel: identity.via })
+      : undefined;
+  if (shared !== undefined) throw sharedLinkRefusal(shared, gate.minRequiredApprovals);
   const listed = seatsOfGate(gate, quorum.seats);
   if (listed.length < gate.minRequiredApprovals) throw fewerSeats(gate, listed.length, quorum.seats.length);
   const key = gateKeyOf(executionId, gate);

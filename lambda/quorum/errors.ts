@@ -27,3 +27,12 @@ export class SeatUnavailableError extends WebhookError {
   readonly status = 502;
   readonly title = 'Approver seat unavailable';
 }
+
+/**
+ * 409: an approval of a gate that needs several people, through a link sent to a channel or a system
+ * (channel-links.ts), which cannot stand for one person. Nothing was sent.
+ */
+export class QuorumNeedsPersonError extends WebhookError {
+  readonly status = 409;
+  readonly title = 'Approval from a person needed';
+}

@@ -391,6 +391,53 @@ describe('a gate that needs two approvals from different people', () => {
     expect(response.body).toContain('<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>');
   });
 
+  const channelLink = (channel: LinkChannel | undefined, approver: string, action: 'approve' | 'reject') =>
+    signLinkToken(AUTH_CONFIG, {
+      executionId: ID,
+      actions: [action],
+      approver,
+      gate: STAGING,
+      ...(channel === undefined ? {} : { channel }),
+      ttlSeconds: 3600,
+    });
+
+  it.each<[string, LinkChannel | undefined, string, string]>([
+    ['a Teams card', 'teams', 'teams:ops', 'a Teams channel'],
+    ['an outgoing webhook', 'webhook', 'webhook:change-system', 'a webhook'],
+    // A link made by hand with a channel's label, without the channel claim.
+    ['a hand-made link with a webhook label', undefined, 'webhook:change-system', 'a webhook'],
+  ])(
+    'an approve link from %s: no Approve button, and the sentence saying why',
+    async (_from, channel, approver, where) => {
+      ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: quorumGate([ALICE_APPROVED]) });
+      const token = await channelLink(channel, approver, 'approve');
+
+      const response = await get(`/executions/${ID}/approve?token=${token}`);
+
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain(
+        `<h1>This link cannot approve</h1>\n<p>This link was sent to ${where}, not to one person; a step that needs approvals from 2 different people counts only approvals from a person&#39;s own link (e-mail), Slack or an API client.</p>\n<dl>\n`,
+      );
+      expect(response.body).toContain('<dd>1 of 2 approvals: alice@example.com · 1 more needed</dd>');
+      expect(response.body).toContain(`<dt>Link issued for</dt>\n<dd>${approver}</dd>`);
+      expect(response.body).not.toContain('<form');
+      expect(response.body).not.toContain('<button');
+      expect(response.body).not.toContain(token);
+    },
+  );
+
+  it('a Teams card\u2019s reject link is offered as ever', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves({ AutomationExecution: quorumGate([ALICE_APPROVED]) });
+    const token = await channelLink('teams', 'teams:ops', 'reject');
+
+    const response = await get(`/executions/${ID}/reject?token=${token}`);
+
+    expect(response.body).toContain('<h1>Reject this execution?</h1>');
+    expect(response.body).toContain(
+      `<form method="post" action="./reject" enctype="application/x-www-form-urlencoded">\n<input type="hidden" name="token" value="${token}">`,
+    );
+  });
+
   it('names a foreign approver by its ARN even when its comment names the link\u2019s person', async () => {
     ssm.on(GetAutomationExecutionCommand).resolves({
       AutomationExecution: quorumGate([

@@ -196,11 +196,19 @@ it('a seat whose role cannot be assumed: 502 before anything is sent, and the se
     },
   });
 
-  expect(await rejection(decide(approval(run, signalOnce, { seat2: unassumable })))).toEqual({
+  const failure = await decide(approval(run, signalOnce, { seat2: unassumable })).catch((e: unknown) => e);
+  // The answer names the seat by its number; its role ARN (account id, role name) stays in the log.
+  const problem = toProblem(failure);
+  expect({ status: problem.status, reason: problem.reason, detail: problem.detail }).toEqual({
     status: 502,
     reason: 'seat-unavailable',
-    detail: `The webhook could not act as approver seat 2 (${SEAT_2}): STS AssumeRole failed, so nothing was sent. Check that the seat role exists and trusts the webhook's signal role.`,
+    detail:
+      "The webhook could not act as approver seat 2: STS AssumeRole failed, so nothing was sent. Check that the seat role exists and trusts the webhook's signal role.",
   });
+  expect(JSON.stringify(problem)).not.toContain('123456789012');
+  const cause = (failure as Error).cause as Error;
+  expect(cause.message).toBe(`AssumeRole of approver seat 2 (${SEAT_2}) failed`);
+  expect((cause.cause as Error).name).toBe('AccessDenied');
   expect((await claims.claimsOf(run.key)).map((c) => c.person)).toEqual(['api:jira']);
   expect(findGate(await readExecution(operator, run.executionId), run.gate.stepExecutionId)?.waiting).toBe(
     true,
@@ -241,4 +249,33 @@ it('a quorum gate’s rejection goes through the first seat nobody holds', async
       at: expect.any(Date),
     },
   ]);
+});
+
+it('a quorum gate’s rejection when every listed seat holds an accepted approval: 409, nothing sent', async () => {
+  const run = await waitingRun();
+  const inAnHour = new Date(Date.now() + 3_600_000);
+  for (const [seat, person] of [
+    [SEAT_1, 'api:jira'],
+    [SEAT_2, 'api:servicenow'],
+  ] as const) {
+    await claims.claim(run.key, { seat, person, name: person.slice(4), at: new Date() }, inAnHour);
+    await claims.markSent(run.key, seat, person);
+  }
+  const untouched = new SSMClient({ region: 'us-east-1' });
+  const sendMock = mockClient(untouched);
+
+  expect(
+    await rejection(
+      decide({
+        ...approval(run, untouched, { seat2: untouched }),
+        intent: { action: 'reject', signalType: 'Reject' },
+      }),
+    ),
+  ).toEqual({
+    status: 409,
+    reason: 'quorum-no-free-seat',
+    detail:
+      "Gate ApproveChange lists 2 approver seats, and every one has already sent an approval that SSM accepted; SSM takes one decision per seat, so the webhook has no seat left to send your rejection through. Nothing was sent. List more of the stack's ApproverSeatRoleArns in the runbook's Approvers, or stop the execution.",
+  });
+  expect(sendMock.calls()).toHaveLength(0);
 });

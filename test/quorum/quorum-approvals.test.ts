@@ -6,9 +6,15 @@
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import {
+  type GetAutomationExecutionCommandOutput,
+  SendAutomationSignalCommand,
+  SSMClient,
+  StartAutomationExecutionCommand,
+} from '@aws-sdk/client-ssm';
 import type { KnownBlock } from '@slack/web-api';
 import { authConfigFromEnvironment } from '../../lambda/auth/config-source';
+import { signLinkToken } from '../../lambda/auth/link-token';
 import { logger } from '../../lambda/core/logger';
 import { readExecution } from '../../lambda/core/ssm-requests';
 import { findGate, type GateView, waitingGates } from '../../lambda/gate/execution-view';
@@ -16,7 +22,7 @@ import { httpHandler } from '../../lambda/middleware/chain';
 import { postedButtons, tallyMessage } from '../../lambda/notify/channels/slack-message';
 import { dynamoSlackPostStore } from '../../lambda/notify/slack-posts';
 import { type ClaimStore, dynamoClaimStore } from '../../lambda/quorum/claims';
-import type { Quorum } from '../../lambda/quorum/decide';
+import { IN_FLIGHT_MS, type Quorum } from '../../lambda/quorum/decide';
 import {
   refreshTallyMessages,
   type SlackChat,
@@ -29,7 +35,7 @@ import { LOCAL_DYNAMO_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '..
 import { DEFAULT_LOCAL_PRINCIPALS, type Simulator, startSimulator } from '../../local/simulator';
 import { LOCAL_SEAT_2_ARN, LOCAL_SEAT_3_ARN } from '../../local/simulator/principals';
 import { context, formPost, JSON_RESPONSE_HEADERS, jsonPost } from '../support/events';
-import { link, useTestSecret } from '../support/secrets';
+import { AUTH_CONFIG, link, useTestSecret } from '../support/secrets';
 
 useTestSecret();
 const { signalRoute } =
@@ -165,6 +171,7 @@ const sent = (run: Run, action: 'approve' | 'reject', comment: string, extra: ob
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
+const CAROL = 'carol@example.com';
 const gateKey = (run: Run) => ({ executionId: run.executionId, stepExecutionId: run.gate.stepExecutionId });
 
 describe('a gate that needs two approvals', () => {
@@ -356,6 +363,197 @@ describe('a gate that needs two approvals', () => {
     });
     expect((await gateNow(run)).outcome?.decisions).toHaveLength(2);
     expect(sends).toHaveLength(2);
+  });
+});
+
+describe('a rejection while SSM does not show a waiting gate’s approvals', () => {
+  // SSM's documentation does not say whether a gate that still waits shows its approvals so far
+  // (ApproverDecisions): this read client hides them, as SSM might. Seat claims are then the only sign of
+  // a seat that already decided, and a Reject through such a seat is refused by SSM.
+  let hiding: SSMClient;
+  let invokeHiding: (event: ReturnType<typeof jsonPost>) => ReturnType<ReturnType<typeof handlerWith>>;
+  beforeAll(() => {
+    hiding = ssmClient('AKIALOCALWEBHOOKSIGN');
+    hiding.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const output = result.output as GetAutomationExecutionCommandOutput;
+        for (const step of output.AutomationExecution?.StepExecutions ?? []) {
+          if (step.StepStatus === 'Waiting') delete step.Outputs?.ApproverDecisions;
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'hideWaitingApproverDecisions' },
+    );
+    const handler = httpHandler(
+      signalRoute(hiding, mutation[SEAT_1] as SSMClient, () => quorum),
+      {
+        authenticateWith: authConfigFromEnvironment,
+      },
+    );
+    invokeHiding = (event) => handler(event, context());
+  });
+  afterAll(() => hiding.destroy());
+
+  const decideHiding = async (run: Run, approver: string, action: 'approve' | 'reject', comment?: string) =>
+    invokeHiding(
+      jsonPost(`/executions/${run.executionId}/${action}`, {
+        token: await tokenOf(run, approver),
+        ...(comment === undefined ? {} : { comment }),
+      }),
+    );
+  const inAnHour = () => new Date(Date.now() + 3_600_000);
+
+  it('never goes through a seat whose approval SSM accepted: alice approved via seat 1, bob’s seat 2 approval was lost, carol’s Reject goes through seat 2', async () => {
+    const run = await waitingRun({ Approvers: [SEAT_1, SEAT_2] });
+    expect((await decideHiding(run, ALICE, 'approve')).statusCode).toBe(200);
+    // Bob's request claimed seat 2 and ended without knowing whether SSM got his approval (it did not).
+    await claims.claim(
+      gateKey(run),
+      { seat: SEAT_2, person: `link:${BOB}`, name: BOB, at: new Date(Date.now() - IN_FLIGHT_MS - 1_000) },
+      inAnHour(),
+    );
+    expect((await claims.claimsOf(gateKey(run))).map((c) => [c.seat, c.person, c.state])).toEqual([
+      [SEAT_1, `link:${ALICE}`, 'sent'],
+      [SEAT_2, `link:${BOB}`, 'sending'],
+    ]);
+    sends.length = 0;
+
+    const rejected = await decideHiding(run, CAROL, 'reject', 'wrong window');
+
+    expect(rejected).toEqual(sent(run, 'reject', `Rejected via e-mail link by ${CAROL}: wrong window`));
+    expect(sends).toEqual([SEAT_2]);
+    const gate = await gateNow(run);
+    expect(gate.outcome?.result).toBe('Rejected');
+    expect(gate.outcome?.decisions).toEqual([
+      {
+        approver: SESSION_1,
+        decision: 'Approve',
+        comment: `Approved via e-mail link by ${ALICE}`,
+        at: expect.any(Date),
+      },
+      {
+        approver: SESSION_2,
+        decision: 'Reject',
+        comment: `Rejected via e-mail link by ${CAROL}: wrong window`,
+        at: expect.any(Date),
+      },
+    ]);
+  });
+
+  it('every undecided seat held by an approval in flight: SSM refuses the Reject through one, and it goes through the next', async () => {
+    const run = await waitingRun({ Approvers: [SEAT_1, SEAT_2] });
+    // Alice's request claimed seat 1 and SSM took her approval; it has not marked the claim sent yet.
+    await claims.claim(
+      gateKey(run),
+      { seat: SEAT_1, person: `link:${ALICE}`, name: ALICE, at: new Date() },
+      inAnHour(),
+    );
+    await (mutation[SEAT_1] as SSMClient).send(
+      new SendAutomationSignalCommand({
+        AutomationExecutionId: run.executionId,
+        SignalType: 'Approve',
+        Payload: { Comment: [`Approved via e-mail link by ${ALICE}`] },
+      }),
+    );
+    // Bob's request claimed seat 2 and is about to send.
+    await claims.claim(
+      gateKey(run),
+      { seat: SEAT_2, person: `link:${BOB}`, name: BOB, at: new Date() },
+      inAnHour(),
+    );
+    sends.length = 0;
+
+    const rejected = await decideHiding(run, CAROL, 'reject');
+
+    expect(rejected).toEqual(sent(run, 'reject', `Rejected via e-mail link by ${CAROL}`));
+    // Seat 1 first (seat order among fresh claims): refused, since it holds Alice's approval; then seat 2.
+    expect(sends).toEqual([SEAT_1, SEAT_2]);
+    expect((await gateNow(run)).outcome).toEqual(
+      expect.objectContaining({
+        result: 'Rejected',
+        decisions: [
+          {
+            approver: SESSION_1,
+            decision: 'Approve',
+            comment: `Approved via e-mail link by ${ALICE}`,
+            at: expect.any(Date),
+          },
+          {
+            approver: SESSION_2,
+            decision: 'Reject',
+            comment: `Rejected via e-mail link by ${CAROL}`,
+            at: expect.any(Date),
+          },
+        ],
+      }),
+    );
+  });
+});
+
+describe('links sent to a channel, not to one person', () => {
+  const channelToken = (run: Run, channel: 'teams' | 'webhook', approver: string) =>
+    signLinkToken(AUTH_CONFIG, {
+      executionId: run.executionId,
+      actions: ['approve', 'reject'],
+      approver,
+      gate: { stepName: run.gate.stepName, stepExecutionId: run.gate.stepExecutionId },
+      channel,
+      ttlSeconds: 3600,
+    });
+
+  it.each([
+    ['teams', 'teams:ops', 'a Teams channel'],
+    ['webhook', 'webhook:change-system', 'a webhook'],
+  ] as const)(
+    'a %s link cannot approve a gate that needs two people: 409 quorum-needs-a-person, nothing sent, no seat claimed',
+    async (channel, approver, where) => {
+      const run = await waitingRun();
+
+      const refused = await invoke(
+        jsonPost(`/executions/${run.executionId}/approve`, {
+          token: await channelToken(run, channel, approver),
+        }),
+      );
+
+      expect(refused.statusCode).toBe(409);
+      expect(JSON.parse(refused.body)).toEqual({
+        type: 'urn:ssm-approval-webhook:problem:quorum-needs-a-person',
+        title: 'Approval from a person needed',
+        status: 409,
+        detail: `This link was sent to ${where}, not to one person; a step that needs approvals from 2 different people counts only approvals from a person's own link (e-mail), Slack or an API client.`,
+      });
+      expect(sends).toEqual([]);
+      expect(await claims.claimsOf(gateKey(run))).toEqual([]);
+      expect((await gateNow(run)).waiting).toBe(true);
+    },
+  );
+
+  it('a Teams link’s rejection still rejects it', async () => {
+    const run = await waitingRun();
+
+    const rejected = await invoke(
+      jsonPost(`/executions/${run.executionId}/reject`, {
+        token: await channelToken(run, 'teams', 'teams:ops'),
+      }),
+    );
+
+    expect(rejected).toEqual(sent(run, 'reject', 'Rejected via Teams link by teams:ops'));
+    expect(sends).toEqual([SEAT_1]);
+    expect((await gateNow(run)).outcome?.result).toBe('Rejected');
+  });
+
+  it('a Teams link approves a gate that needs one approval, as before', async () => {
+    const run = await waitingRun({ MinRequiredApprovals: ['1'] });
+
+    const approved = await invoke(
+      jsonPost(`/executions/${run.executionId}/approve`, {
+        token: await channelToken(run, 'teams', 'teams:ops'),
+      }),
+    );
+
+    expect(approved).toEqual(sent(run, 'approve', 'Approved via Teams link by teams:ops'));
+    expect((await gateNow(run)).outcome?.result).toBe('Approved');
   });
 });
 

@@ -95,12 +95,34 @@ describe('personKeyOf', () => {
 
 describe('sessionNameOf', () => {
   it.each([
+    // Only the kind's separators changed: readable as it is, and no two keys alike.
     ['link:alice@example.com', 'link.alice@example.com'],
     ['slack:T0TEAM:U0ALICE', 'slack.T0TEAM.U0ALICE'],
-    ['api:change bot/ü', 'api.change-bot-ü'.replace('ü', '-')],
-    [`link:${'a'.repeat(100)}`, `link.${'a'.repeat(59)}`],
+    // Changed or cut: ends with "-" and 8 hex digits of the key's SHA-256.
+    ['api:change bot/ü', 'api.change-bot---64469680'],
+    [`link:${'a'.repeat(100)}`, `link.${'a'.repeat(50)}-83da8af5`],
+    ['link:a:b', 'link.a.b-af992b40'],
+    // A label that already ends like a changed name's suffix gets its own.
+    ['link:alice-0123abcd', 'link.alice-0123abcd-6f3bb251'],
   ])('%s → %s (STS: 2–64 of [\\w+=,.@-])', (person, session) => {
     expect(sessionNameOf(person)).toBe(session);
     expect(sessionNameOf(person)).toMatch(/^[\w+=,.@-]{2,64}$/);
+  });
+
+  it.each([
+    // Characters outside STS's set all became "-".
+    ['api:change bot/x', 'api:change-bot-x', 'api.change-bot-x-c42d5e25', 'api.change-bot-x'],
+    // A ":" inside a label became "." as the separator does.
+    ['link:a:b', 'link:a.b', 'link.a.b-af992b40', 'link.a.b'],
+    // Two long keys that differ only after the 64th character (both names are 64 long).
+    [
+      `link:${'a'.repeat(100)}`,
+      `link:${'a'.repeat(99)}b`,
+      `link.${'a'.repeat(50)}-83da8af5`,
+      `link.${'a'.repeat(50)}-e20e1f11`,
+    ],
+  ])('%s and %s, alike before, now differ', (first, second, firstName, secondName) => {
+    expect([sessionNameOf(first), sessionNameOf(second)]).toEqual([firstName, secondName]);
+    expect(firstName).not.toBe(secondName);
   });
 });
