@@ -74,7 +74,9 @@ const runSection = (section: SectionName, options: CliOptions): Promise<SectionR
       [section, ...(options.quick ? ['--quick'] : [])],
       {
         execArgv: [...process.execArgv, '--expose-gc'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        // The child's stdout carries the handlers' metric lines (EMF, one per decision, as in Lambda: they
+        // are part of what is measured); its result comes over IPC, so only stderr is passed on.
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       },
     );
     const timer = setTimeout(() => {
