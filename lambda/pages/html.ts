@@ -127,19 +127,25 @@ export interface PageOptions {
 /** Name shown above every page and in every title, so people know what sent them here. */
 export const SITE_NAME = 'SSM Automation approvals';
 
-/** The whole document: one `<main>`, one `<h1>`, the inline style, nothing loaded from elsewhere. */
-export const page = ({ title, heading, body, status = 'neutral' }: PageOptions): string =>
-  // The referrer meta repeats the Referrer-Policy header: the confirmation page's URL holds the token.
-  html`<!doctype html>
+/**
+ * The start of every HTML document the webhook and its local pages serve, through `</head>`: no referrer
+ * (the referrer meta repeats the Referrer-Policy header: a confirmation page's URL holds its token), not
+ * indexed, the page's own inline style and nothing loaded from elsewhere. `title` is escaped.
+ */
+export const documentHead = (title: string, style: string): SafeHtml => html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
-<title>${title} – ${SITE_NAME}</title>
-<style>${SafeHtml.trusted(STYLE)}</style>
-</head>
+<title>${title}</title>
+<style>${SafeHtml.trusted(style)}</style>
+</head>`;
+
+/** The whole document: one `<main>`, one `<h1>`, the inline style, nothing loaded from elsewhere. */
+export const page = ({ title, heading, body, status = 'neutral' }: PageOptions): string =>
+  html`${documentHead(`${title} – ${SITE_NAME}`, STYLE)}
 <body>
 <header class="site">${SITE_NAME}</header>
 <main class="status-${status}">

@@ -4,7 +4,7 @@
  * rendered in a sandboxed `srcdoc` iframe (no script, links open in a new tab) and its plain-text part
  * below; for tests and tools, `?format=json`: `[{to, subject, text, html, sentAt}]`, newest last.
  */
-import { html, PALETTE, SafeHtml, timeElement } from '../../lambda/pages/html';
+import { documentHead, html, PALETTE, type SafeHtml, timeElement } from '../../lambda/pages/html';
 import type { LocalPage } from '../api-server';
 import { answerByFormat, pageHeaders } from '../page-format';
 import type { LocalSes, StoredEmail } from './server';
@@ -114,16 +114,7 @@ export const renderMailbox = (messages: readonly StoredEmail[]): string => {
       ? html`<p class="empty">No e-mail yet. E-mails appear here when a runbook reaches an approval step.</p>\n`
       : html`<p>${count}, newest first. Reload the page to see new ones.</p>
 ${[...messages].map(renderEmail).reverse()}`;
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>Local mailbox (${count})</title>
-<style>${SafeHtml.trusted(STYLE)}</style>
-</head>
+  return html`${documentHead(`Local mailbox (${count})`, STYLE)}
 <body>
 <header class="site">ssm-approval-webhook, running locally</header>
 <main>

@@ -18,7 +18,7 @@
  * the top. No JavaScript: plain forms posting to the page's own paths.
  */
 
-import { html, SafeHtml } from '../../lambda/pages/html';
+import { documentHead, html, type SafeHtml } from '../../lambda/pages/html';
 import type { LocalPage } from '../api-server';
 import { answerByFormat, pageHeaders } from '../page-format';
 import { viewProblems } from './blocks';
@@ -327,16 +327,7 @@ export const renderSlackPage = (state: SlackPageState): string => {
   const notices = state.notices ?? [];
   const modal = state.views.filter((view) => view.state === 'open' && view.user === actingUser.id).at(-1);
   const teamName = workspace.team.name ?? workspace.team.domain;
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>Local Slack: ${teamName}</title>
-<style>${SafeHtml.trusted(STYLE)}</style>
-</head>
+  return html`${documentHead(`Local Slack: ${teamName}`, STYLE)}
 <body>
 <header class="topbar">
 <p>${teamName} <span class="site">ssm-approval-webhook, running locally</span></p>
@@ -362,16 +353,7 @@ export const renderConfirmPage = (
   backTo: string,
 ): string => {
   const danger = confirm.style === 'danger' ? ' sk-danger' : ' sk-primary';
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>${textOf(confirm.title, 'Are you sure?')} – Local Slack</title>
-<style>${SafeHtml.trusted(STYLE)}</style>
-</head>
+  return html`${documentHead(`${textOf(confirm.title, 'Are you sure?')} – Local Slack`, STYLE)}
 <body>
 <div class="modal-backdrop">
 <section class="modal" role="dialog" aria-modal="true" aria-labelledby="modal-title">

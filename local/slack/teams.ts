@@ -14,7 +14,7 @@
  *   `cards` being the attachments' `content`.
  */
 
-import { escapeHtml, html, SafeHtml } from '../../lambda/pages/html';
+import { documentHead, escapeHtml, html, SafeHtml } from '../../lambda/pages/html';
 import type { LocalPage } from '../api-server';
 import { type EndpointResponse, startLocalEndpoint } from '../http-endpoint';
 import { answerByFormat, pageHeaders } from '../page-format';
@@ -271,16 +271,7 @@ ${post.cards.map(card)}
 `,
           )
           .reverse()}`;
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<title>Local Teams (${count})</title>
-<style>${SafeHtml.trusted(STYLE)}</style>
-</head>
+  return html`${documentHead(`Local Teams (${count})`, STYLE)}
 <body>
 <header class="topbar">Local Teams: ssm-approval-webhook, running locally</header>
 <main>
