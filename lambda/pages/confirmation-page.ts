@@ -144,14 +144,15 @@ const yourApprovalSentence = (approval: QuorumApproval, tally: Tally | undefined
     : html`${when}; the approval step has the approvals it needs.`;
 };
 
-/**
- * An approve link whose person already approved this quorum gate: their approval, the tally, and no
- * button (approving twice would count once). Opening it changes nothing, as ever.
- */
-const renderYourApprovalPage = (input: ConfirmationPageInput, approval: QuorumApproval): string => {
+/** A link's page without a form: why, the link's facts, and a closing note. Opening it changes nothing. */
+const renderWithoutButton = (
+  input: ConfirmationPageInput,
+  heading: string,
+  lead: SafeHtml | string,
+  note: SafeHtml,
+): string => {
   const { executionId, approver, expiresAt, context } = input;
-  const heading = 'You have approved';
-  const body = html`<p>${yourApprovalSentence(approval, context?.tally)}</p>
+  const body = html`<p>${lead}</p>
 <dl>
 ${context ? contextRows(context) : html``}<dt>Execution</dt>
 <dd><code>${executionId}</code></dd>
@@ -160,29 +161,33 @@ ${context ? contextRows(context) : html``}<dt>Execution</dt>
 <dt>Link expires</dt>
 <dd>${timeElement(expiresAt)}</dd>
 </dl>
-${context ? contextSections(context) : html``}<p class="note">Your approval counts once, so there is nothing more to do through this link. The runbook continues when other approvers have approved.</p>`;
+${context ? contextSections(context) : html``}<p class="note">${note}</p>`;
   return page({ title: heading, heading, body });
 };
 
 /**
- * An approve link sent to a channel, not to one person, of a gate that needs several people: why it
- * cannot approve, the facts, and no button. Opening it changes nothing, as ever.
+ * An approve link whose person already approved this quorum gate: their approval, the tally, and no
+ * button (approving twice would count once).
  */
-const renderCannotApprovePage = (input: ConfirmationPageInput, reason: string): string => {
-  const { executionId, approver, expiresAt, context } = input;
-  const heading = 'This link cannot approve';
-  const body = html`<p>${reason}</p>
-<dl>
-${context ? contextRows(context) : html``}<dt>Execution</dt>
-<dd><code>${executionId}</code></dd>
-<dt>Link issued for</dt>
-<dd>${approver}</dd>
-<dt>Link expires</dt>
-<dd>${timeElement(expiresAt)}</dd>
-</dl>
-${context ? contextSections(context) : html``}<p class="note">Nothing has happened. A rejection through this channel's reject link still counts: any one rejection rejects.</p>`;
-  return page({ title: heading, heading, body });
-};
+const renderYourApprovalPage = (input: ConfirmationPageInput, approval: QuorumApproval): string =>
+  renderWithoutButton(
+    input,
+    'You have approved',
+    yourApprovalSentence(approval, input.context?.tally),
+    html`Your approval counts once, so there is nothing more to do through this link. The runbook continues when other approvers have approved.`,
+  );
+
+/**
+ * An approve link sent to a channel, not to one person, of a gate that needs several people: why it
+ * cannot approve, the facts, and no button.
+ */
+const renderCannotApprovePage = (input: ConfirmationPageInput, reason: string): string =>
+  renderWithoutButton(
+    input,
+    'This link cannot approve',
+    reason,
+    html`Nothing has happened. A rejection through this channel's reject link still counts: any one rejection rejects.`,
+  );
 
 export const renderConfirmationPage = (input: ConfirmationPageInput): string => {
   const { executionId, action, approver, expiresAt, token } = input;
