@@ -17,12 +17,8 @@ import {
   type OpenedView,
   type RecordedMessage,
   type RecordedResponse,
-  type SlackBot,
-  type SlackChannel,
-  type SlackTeam,
-  type SlackUser,
-  type SlackUserGroup,
   type Workspace,
+  type WorkspaceOptions,
 } from './workspace';
 
 export type {
@@ -38,7 +34,8 @@ export type {
 } from './workspace';
 export { currentVersion, DEFAULT_BOT } from './workspace';
 
-export interface LocalSlackOptions {
+/** The workspace (team, users, channels, groups, bot, clock) and the server's own settings. */
+export interface LocalSlackOptions extends WorkspaceOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   /** 0 picks a free port. @default 0 */
@@ -49,18 +46,6 @@ export interface LocalSlackOptions {
   readonly signingSecret: string;
   /** Where interaction payloads go (the product's Slack interactivity Request URL); settable later. */
   readonly interactionsUrl?: string;
-  readonly team: SlackTeam;
-  readonly users: readonly SlackUser[];
-  readonly channels: readonly SlackChannel[];
-  readonly userGroups?: readonly SlackUserGroup[];
-  /** The app's bot user and ids. @default DEFAULT_BOT */
-  readonly bot?: SlackBot;
-  /** Put in every interaction payload's `token`. @default 'local-verification-token' */
-  readonly verificationToken?: string;
-  /** How long a trigger id may be exchanged (Slack: 3 s). @default 3000 */
-  readonly triggerTtlMs?: number;
-  /** The clock of `ts`, `postedAt` and `at`. @default () => new Date() */
-  readonly now?: () => Date;
 }
 
 export interface LocalSlack {

@@ -55,19 +55,34 @@ export const messageContent = (args: Args): Content => {
 
 export const isFailure = (content: Content): content is JsonObject => 'ok' in content;
 
-const postMessage = (workspace: Workspace, args: Args): JsonObject => {
-  const channel = workspace.resolveChannel(stringArgument(args.channel) ?? '');
-  if (!channel) return fail('channel_not_found');
+/** Posts the arguments' text and blocks (and thread) to `channelId`, or Slack's error for bad content. */
+const postContent = (
+  workspace: Workspace,
+  args: Args,
+  channelId: string,
+  ephemeralUser?: string,
+): RecordedMessage | JsonObject => {
   const content = messageContent(args);
   if (isFailure(content)) return content;
   if (!content.text && !content.blocks?.length) return fail('no_text');
   const threadTs = stringArgument(args.thread_ts);
-  const message = workspace.post({
-    channel: channel.id,
+  return workspace.post({
+    channel: channelId,
     text: content.text ?? '',
     blocks: content.blocks ?? [],
+    ...(ephemeralUser === undefined ? {} : { ephemeralUser }),
     ...(threadTs ? { threadTs } : {}),
   });
+};
+
+/** A failure of postContent: Slack's `{ok: false, error}`; a posted message has no `ok`. */
+const notPosted = (result: RecordedMessage | JsonObject): result is JsonObject => 'ok' in result;
+
+const postMessage = (workspace: Workspace, args: Args): JsonObject => {
+  const channel = workspace.resolveChannel(stringArgument(args.channel) ?? '');
+  if (!channel) return fail('channel_not_found');
+  const message = postContent(workspace, args, channel.id);
+  if (notPosted(message)) return message;
   return { ok: true, channel: channel.id, ts: message.ts, message: workspace.apiMessage(message) };
 };
 
@@ -77,17 +92,8 @@ const postEphemeral = (workspace: Workspace, args: Args): JsonObject => {
   const userId = stringArgument(args.user) ?? '';
   if (!workspace.user(userId)) return fail('user_not_found');
   if (channel.dmUser !== undefined && channel.dmUser !== userId) return fail('user_not_in_channel');
-  const content = messageContent(args);
-  if (isFailure(content)) return content;
-  if (!content.text && !content.blocks?.length) return fail('no_text');
-  const threadTs = stringArgument(args.thread_ts);
-  const message = workspace.post({
-    channel: channel.id,
-    text: content.text ?? '',
-    blocks: content.blocks ?? [],
-    ephemeralUser: userId,
-    ...(threadTs ? { threadTs } : {}),
-  });
+  const message = postContent(workspace, args, channel.id, userId);
+  if (notPosted(message)) return message;
   return { ok: true, message_ts: message.ts };
 };
 
