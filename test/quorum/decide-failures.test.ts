@@ -4,8 +4,6 @@
  * the same seat (SSM takes one decision per seat, so it can never count twice); a seat whose role cannot
  * be assumed is refused before anything is sent.
  */
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendAutomationSignalCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { LinkIdentity } from '../../lambda/auth/authenticate';
@@ -14,52 +12,32 @@ import { toProblem } from '../../lambda/core/problem';
 import { readExecution } from '../../lambda/core/ssm-requests';
 import { budgetOf } from '../../lambda/decision/budget';
 import { findGate, type GateView, waitingGates } from '../../lambda/gate/execution-view';
-import { type ClaimStore, dynamoClaimStore } from '../../lambda/quorum/claims';
+import type { ClaimStore } from '../../lambda/quorum/claims';
 import { type DecideRequest, decide, IN_FLIGHT_MS } from '../../lambda/quorum/decide';
-import { LOCAL_DYNAMO_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';
-import { DEFAULT_LOCAL_PRINCIPALS, type Simulator, startSimulator } from '../../local/simulator';
 import { LOCAL_SEAT_2_ARN } from '../../local/simulator/principals';
+import { type QuorumWorld, startQuorumWorld } from './world';
 
 const SEAT_1 = 'arn:aws:iam::123456789012:role/ssm-approval-webhook-signal';
 const SEAT_2 = 'arn:aws:iam::123456789012:role/ssm-approval-webhook-seat-2';
 
-let simulator: Simulator;
-let dynamo: LocalDynamo;
-let dynamoClient: DynamoDBClient;
 let claims: ClaimStore;
 let operator: SSMClient;
 let signal: SSMClient;
 let signalOnce: SSMClient;
 
-const ssmClient = (accessKeyId: string, maxAttempts = 3) =>
-  new SSMClient({
-    endpoint: simulator.url,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId,
-      secretAccessKey: DEFAULT_LOCAL_PRINCIPALS[accessKeyId]?.secretAccessKey as string,
-    },
-    maxAttempts,
-  });
+let world: QuorumWorld;
+const ssmClient = (accessKeyId: string, maxAttempts?: number) => world.ssmClient(accessKeyId, maxAttempts);
 
 beforeAll(async () => {
-  [simulator, dynamo] = await Promise.all([
-    startSimulator({ runbookDir: join(__dirname, 'runbooks'), onInternalError: () => undefined }),
-    startLocalDynamo(),
-  ]);
-  dynamoClient = new DynamoDBClient({
-    endpoint: dynamo.url,
-    region: 'us-east-1',
-    credentials: LOCAL_DYNAMO_CREDENTIALS,
-  });
-  claims = dynamoClaimStore(dynamoClient, dynamo.tableName);
+  world = await startQuorumWorld();
+  ({ claims } = world);
   operator = ssmClient('AKIALOCALOPERATOR001');
   signal = ssmClient('AKIALOCALWEBHOOKSIGN');
   signalOnce = ssmClient('AKIALOCALWEBHOOKSIGN', 1);
 });
 afterAll(async () => {
-  for (const client of [operator, signal, signalOnce, dynamoClient]) client.destroy();
-  await Promise.all([simulator.close(), dynamo.close()]);
+  for (const client of [operator, signal, signalOnce]) client.destroy();
+  await world.close();
 });
 
 const waitingRun = async () => {

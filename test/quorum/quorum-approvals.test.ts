@@ -3,13 +3,11 @@
  * middy chain), against the SSM simulator and the seat claims in dynalite: seat 1 is the signal role
  * (AKIALOCALWEBHOOKSIGN), seats 2 and 3 the simulator's seat principals, as the local STS hands them out.
  */
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type GetAutomationExecutionCommandOutput,
   SendAutomationSignalCommand,
-  SSMClient,
+  type SSMClient,
   StartAutomationExecutionCommand,
 } from '@aws-sdk/client-ssm';
 import type { KnownBlock } from '@slack/web-api';
@@ -21,7 +19,7 @@ import { findGate, type GateView, waitingGates } from '../../lambda/gate/executi
 import { httpHandler } from '../../lambda/middleware/chain';
 import { postedButtons, tallyMessage } from '../../lambda/notify/channels/slack-message';
 import { dynamoSlackPostStore } from '../../lambda/notify/slack-posts';
-import { type ClaimStore, dynamoClaimStore } from '../../lambda/quorum/claims';
+import type { ClaimStore } from '../../lambda/quorum/claims';
 import { IN_FLIGHT_MS, type Quorum } from '../../lambda/quorum/decide';
 import {
   refreshTallyMessages,
@@ -31,11 +29,10 @@ import {
 import type { SeatClients } from '../../lambda/quorum/seat-clients';
 import { standingOf } from '../../lambda/quorum/standing';
 import { verifyButtonValue } from '../../lambda/slack/button-token';
-import { LOCAL_DYNAMO_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../../local/dynamodb/server';
-import { DEFAULT_LOCAL_PRINCIPALS, type Simulator, startSimulator } from '../../local/simulator';
 import { LOCAL_SEAT_2_ARN, LOCAL_SEAT_3_ARN } from '../../local/simulator/principals';
 import { context, formPost, JSON_RESPONSE_HEADERS, jsonPost } from '../support/events';
 import { AUTH_CONFIG, link, useTestSecret } from '../support/secrets';
+import { type QuorumWorld, startQuorumWorld } from './world';
 
 useTestSecret();
 const { signalRoute } =
@@ -50,9 +47,6 @@ const SESSION_1 = 'arn:aws:sts::123456789012:assumed-role/ssm-approval-webhook-s
 const SESSION_2 = LOCAL_SEAT_2_ARN;
 const SESSION_3 = LOCAL_SEAT_3_ARN;
 
-let simulator: Simulator;
-let dynamo: LocalDynamo;
-let dynamoClient: DynamoDBClient;
 let claims: ClaimStore;
 let operator: SSMClient;
 let signal: SSMClient;
@@ -60,16 +54,8 @@ const mutation: Record<string, SSMClient> = {};
 /** Every mutating call, by seat (the clients' send, counted). */
 const sends: string[] = [];
 
-const ssmClient = (accessKeyId: string, maxAttempts = 3) =>
-  new SSMClient({
-    endpoint: simulator.url,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId,
-      secretAccessKey: DEFAULT_LOCAL_PRINCIPALS[accessKeyId]?.secretAccessKey as string,
-    },
-    maxAttempts,
-  });
+let world: QuorumWorld;
+const ssmClient = (accessKeyId: string, maxAttempts?: number) => world.ssmClient(accessKeyId, maxAttempts);
 
 const seatClients: SeatClients = (seat) => mutation[seat] as SSMClient;
 let quorum: Quorum;
@@ -81,16 +67,8 @@ const handlerWith = (seats: readonly string[]) =>
 let invoke: (event: ReturnType<typeof jsonPost>) => ReturnType<ReturnType<typeof handlerWith>>;
 
 beforeAll(async () => {
-  [simulator, dynamo] = await Promise.all([
-    startSimulator({ runbookDir: join(__dirname, 'runbooks'), onInternalError: () => undefined }),
-    startLocalDynamo(),
-  ]);
-  dynamoClient = new DynamoDBClient({
-    endpoint: dynamo.url,
-    region: 'us-east-1',
-    credentials: LOCAL_DYNAMO_CREDENTIALS,
-  });
-  claims = dynamoClaimStore(dynamoClient, dynamo.tableName);
+  world = await startQuorumWorld();
+  ({ claims } = world);
   operator = ssmClient('AKIALOCALOPERATOR001');
   signal = ssmClient('AKIALOCALWEBHOOKSIGN');
   for (const [seat, key] of [
@@ -112,8 +90,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of [operator, signal, ...Object.values(mutation), dynamoClient]) client.destroy();
-  await Promise.all([simulator.close(), dynamo.close()]);
+  for (const client of [operator, signal, ...Object.values(mutation)]) client.destroy();
+  await world.close();
 });
 
 beforeEach(() => {
@@ -644,7 +622,7 @@ describe('the gate’s Slack messages show the tally after each approval', () =>
   let handler: ReturnType<typeof handlerWith>;
 
   beforeAll(() => {
-    const posts = dynamoSlackPostStore(dynamoClient, dynamo.tableName);
+    const posts = dynamoSlackPostStore(world.dynamoClient, world.dynamo.tableName);
     const refresh = (input: TallyRefresh) =>
       refreshTallyMessages(
         {
@@ -677,7 +655,7 @@ describe('the gate’s Slack messages show the tally after each approval', () =>
       context(),
     );
   const postedTo = async (run: Run) =>
-    dynamoSlackPostStore(dynamoClient, dynamo.tableName).record(
+    dynamoSlackPostStore(world.dynamoClient, world.dynamo.tableName).record(
       gateKey(run),
       OPS,
       new Date(Date.now() + 86_400_000),
